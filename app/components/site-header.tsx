@@ -1,0 +1,45 @@
+import { NavLink } from "react-router";
+
+const NAV = [
+  { to: "/events", label: "Events" },
+  { to: "/community", label: "Community" },
+  { to: "/messages", label: "Messages" },
+  { to: "/housing", label: "Housing" },
+];
+
+const linkClass = ({ isActive }: { isActive: boolean }) =>
+  `rounded-full px-3 py-2 text-sm font-medium transition-colors ${
+    isActive ? "bg-tango-100 text-tango-700" : "text-stone-700 hover:bg-stone-100 hover:text-tango-700"
+  }`;
+
+export function SiteHeader() {
+  return (
+    <header className="border-b border-stone-200 bg-white/90 backdrop-blur">
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
+        <a href="/" className="flex items-center gap-2 font-display text-xl font-bold text-tango-700">
+          <span aria-hidden="true" className="grid h-8 w-8 place-items-center rounded-full bg-tango-600 text-base text-white">
+            MT
+          </span>
+          Mundo Tango
+        </a>
+        <nav aria-label="Main" className="order-3 -mx-2 w-full overflow-x-auto sm:order-none sm:mx-0 sm:w-auto">
+          <ul className="flex gap-1">
+            {NAV.map((item) => (
+              <li key={item.to}>
+                <NavLink to={item.to} className={linkClass} prefetch="intent">
+                  {item.label}
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <NavLink
+          to="/login"
+          className="ml-auto rounded-full border border-tango-600 px-4 py-2 text-sm font-semibold text-tango-700 hover:bg-tango-600 hover:text-white"
+        >
+          Sign in
+        </NavLink>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,30 @@
+import type { Route } from "./+types/coming-soon";
+
+const SECTIONS: Record<string, { title: string; blurb: string }> = {
+  community: { title: "Community", blurb: "Follow dancers, post memories and join your city's tango community." },
+  messages: { title: "Messages", blurb: "Chat with dancers and organizers in real time." },
+  housing: { title: "Housing", blurb: "Find a bed with a local host when you travel to a festival." },
+  login: { title: "Sign in", blurb: "Accounts open soon: sign up to RSVP, post and chat." },
+};
+
+export function loader({ request }: Route.LoaderArgs) {
+  const section = new URL(request.url).pathname.slice(1);
+  return SECTIONS[section] ?? SECTIONS.community!;
+}
+
+export function meta({ data }: Route.MetaArgs) {
+  return [{ title: `${data?.title ?? "Mundo Tango"} — Mundo Tango` }];
+}
+
+export default function ComingSoon({ loaderData }: Route.ComponentProps) {
+  return (
+    <section className="mx-auto max-w-xl py-16 text-center">
+      <h1 className="font-display text-4xl font-bold text-tango-900">{loaderData.title}</h1>
+      <p className="mt-4 text-lg text-stone-600">{loaderData.blurb}</p>
+      <p className="mt-2 text-stone-500">This part of Mundo Tango is opening soon.</p>
+      <a href="/events" className="mt-8 inline-block rounded-full bg-tango-600 px-6 py-3 font-semibold text-white hover:bg-tango-700">
+        Find a milonga meanwhile
+      </a>
+    </section>
+  );
+}

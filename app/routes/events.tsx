@@ -1,0 +1,121 @@
+import { data } from "react-router";
+import type { Route } from "./+types/events";
+import { CityPicker } from "../components/city-picker";
+import { EventGrid } from "../components/event-card";
+import { EVENT_TYPE_LABELS } from "../lib/format";
+import { serverContext } from "../server-context";
+import { eventTypes } from "../../db/schema/events";
+import { DomainError } from "../../worker/errors";
+import { fieldErrors } from "../../worker/middleware/validation";
+import { listEventsQuery } from "../../worker/schemas/events";
+import { listCities } from "../../worker/services/cities";
+import { listUpcomingEvents } from "../../worker/services/events";
+
+export function meta({ data }: Route.MetaArgs) {
+  const city = data?.cities.find((c) => c.slug === data.filters.city);
+  return [{ title: city ? `Tango events in ${city.name} — Mundo Tango` : "Tango events worldwide — Mundo Tango" }];
+}
+
+export async function loader({ request, context }: Route.LoaderArgs) {
+  const { ctx } = context.get(serverContext);
+  const params = Object.fromEntries([...new URL(request.url).searchParams].filter(([, value]) => value !== ""));
+  const cities = await listCities(ctx);
+  const parsed = listEventsQuery.safeParse(params);
+  const filters = { city: params.city, type: params.type, cursor: params.cursor };
+  if (!parsed.success) {
+    return data({ cities, filters, events: [], nextCursor: null, problems: fieldErrors(parsed.error) }, { status: 400 });
+  }
+  try {
+    const page = await listUpcomingEvents(ctx, { ...parsed.data, limit: parsed.data.limit ?? 12 });
+    return { cities, filters, events: page.data, nextCursor: page.nextCursor, problems: [] };
+  } catch (error) {
+    if (!(error instanceof DomainError) || error.status !== 400) throw error;
+    return data({ cities, filters, events: [], nextCursor: null, problems: error.errors ?? [] }, { status: 400 });
+  }
+}
+
+export default function Events({ loaderData }: Route.ComponentProps) {
+  const { cities, filters, events, nextCursor, problems } = loaderData;
+  const city = cities.find((c) => c.slug === filters.city);
+  const next = new URLSearchParams();
+  if (filters.city) next.set("city", filters.city);
+  if (filters.type) next.set("type", filters.type);
+  const firstPage = `/events${next.size ? `?${next}` : ""}`;
+  if (nextCursor) next.set("cursor", nextCursor);
+
+  return (
+    <>
+      <h1 className="font-display text-3xl font-bold text-tango-900">{city ? `Tango in ${city.name}` : "Tango events worldwide"}</h1>
+      <p className="mt-2 text-stone-600">Times are shown in each venue's local time.</p>
+
+      <div className="mt-6 rounded-2xl border border-stone-200 bg-white p-4">
+        <CityPicker cities={cities} selected={filters.city} action="/events">
+          <label className="flex flex-col gap-1 text-sm font-medium text-stone-700">
+            Type
+            <select
+              name="type"
+              defaultValue={filters.type ?? ""}
+              className="rounded-lg border border-stone-300 bg-white px-3 py-2 text-base text-ink"
+            >
+              <option value="">Every kind</option>
+              {eventTypes.map((type) => (
+                <option key={type} value={type}>
+                  {EVENT_TYPE_LABELS[type]}
+                </option>
+              ))}
+            </select>
+          </label>
+        </CityPicker>
+      </div>
+
+      {problems.length > 0 && (
+        <div role="alert" className="mt-6 rounded-2xl border border-red-200 bg-red-50 p-4 text-red-800">
+          <p className="font-semibold">We could not use those filters.</p>
+          <ul className="mt-1 list-disc pl-5 text-sm">
+            {problems.map((p) => (
+              <li key={p.path}>{p.message}</li>
+            ))}
+          </ul>
+          <a className="mt-2 inline-block font-semibold underline" href="/events">
+            Start over
+          </a>
+        </div>
+      )}
+
+      <section aria-label="Events" className="mt-6">
+        {events.length > 0 ? (
+          <EventGrid events={events} />
+        ) : (
+          problems.length === 0 && (
+            <p className="rounded-2xl border border-dashed border-stone-300 bg-white p-8 text-center text-stone-600">
+              {filters.cursor ? "That was the last page." : "No upcoming events match these filters."}{" "}
+              <a className="font-semibold text-tango-700 underline" href="/events">
+                See every upcoming event
+              </a>
+              .
+            </p>
+          )
+        )}
+      </section>
+
+      <nav aria-label="Pagination" className="mt-8 flex flex-wrap items-center justify-between gap-4">
+        {filters.cursor ? (
+          <a href={firstPage} className="font-semibold text-tango-700 hover:underline">
+            ← First page
+          </a>
+        ) : (
+          <span />
+        )}
+        {nextCursor && (
+          <a
+            href={`/events?${next}`}
+            rel="next"
+            className="rounded-full bg-tango-600 px-5 py-2.5 font-semibold text-white hover:bg-tango-700"
+          >
+            Next page →
+          </a>
+        )}
+      </nav>
+    </>
+  );
+}

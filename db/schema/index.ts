@@ -1,0 +1,4 @@
+export * from "./cities";
+export * from "./venues";
+export * from "./users";
+export * from "./events";

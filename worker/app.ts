@@ -1,0 +1,69 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { requestId } from "hono/request-id";
+import { timing } from "hono/timing";
+import { citiesApi } from "./api/cities";
+import { renderApiDocs } from "./api/docs";
+import { eventsApi } from "./api/events";
+import { healthApi } from "./api/health";
+import type { AppEnv } from "./env";
+import { PayloadTooLarge, NotFound } from "./errors";
+import { uuidv7 } from "./lib/ids";
+import { serviceContext } from "./middleware/context";
+import { apiNotFound, handleError, problemResponse } from "./middleware/problem";
+import { requestLog } from "./middleware/request-log";
+import { requireSecrets } from "./middleware/require-secrets";
+import { secureHeadersMiddleware } from "./middleware/secure-headers";
+import { validationHook } from "./middleware/validation";
+import { renderPage } from "./ssr";
+
+const OPENAPI_INFO = {
+  openapi: "3.1.0",
+  info: {
+    title: "Mundo Tango API",
+    version: "1.0.0",
+    description: "Find milongas, workshops, festivals and marathons in any city.",
+  },
+};
+
+export const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+// Order matters: identify the request, time and log it, secure its headers, then refuse
+// to run on missing secrets before any handler can touch data.
+app.use(requestId({ headerName: "X-Request-Id", generator: () => uuidv7() }));
+app.use(timing({ totalDescription: "Total" }));
+app.use(requestLog);
+app.use(secureHeadersMiddleware);
+app.use(requireSecrets);
+app.use(serviceContext);
+
+app.use(
+  "/api/*",
+  cors({
+    origin: (origin, c) => (origin === c.env.APP_ORIGIN ? origin : null),
+    credentials: true,
+    exposeHeaders: ["X-Request-Id", "Server-Timing", "Retry-After"],
+    maxAge: 600,
+  }),
+  bodyLimit({
+    maxSize: 1024 * 1024,
+    onError: () => {
+      throw new PayloadTooLarge("The request body is larger than 1 MiB.");
+    },
+  }),
+);
+
+app.route("/api", healthApi);
+app.route("/api/v1", eventsApi);
+app.route("/api/v1", citiesApi);
+app.doc31("/api/openapi.json", OPENAPI_INFO);
+app.get("/api/docs", (c) => c.html(renderApiDocs(app.getOpenAPI31Document(OPENAPI_INFO) as unknown as Record<string, unknown>)));
+app.all("/api/*", apiNotFound);
+
+// Chat upgrades are authorized here before they reach a ChatRoom; rooms arrive with the chat work.
+app.all("/ws/*", (c) => problemResponse(c, new NotFound("There is no chat room at this address.")));
+
+app.all("*", renderPage);
+
+app.onError(handleError);
