@@ -7,6 +7,7 @@ import { citiesApi } from "./api/cities";
 import { renderApiDocs } from "./api/docs";
 import { eventsApi } from "./api/events";
 import { healthApi } from "./api/health";
+import { reportsApi } from "./api/reports";
 import type { AppEnv } from "./env";
 import { PayloadTooLarge, NotFound } from "./errors";
 import { uuidv7 } from "./lib/ids";
@@ -57,6 +58,7 @@ app.use(
 app.route("/api", healthApi);
 app.route("/api/v1", eventsApi);
 app.route("/api/v1", citiesApi);
+app.route("/api/v1", reportsApi);
 app.doc31("/api/openapi.json", OPENAPI_INFO);
 app.get("/api/docs", (c) => c.html(renderApiDocs(app.getOpenAPI31Document(OPENAPI_INFO) as unknown as Record<string, unknown>)));
 app.all("/api/*", apiNotFound);

@@ -18,5 +18,7 @@ export async function renderPage(c: Context<AppEnv>): Promise<Response> {
   startTime(c, "ssr", "React Router render");
   const response = await handleRequest(c.req.raw, context);
   endTime(c, "ssr");
+  // Headers set through `c.header` earlier do not reach a Response built elsewhere.
+  response.headers.set("X-Request-Id", c.get("requestId"));
   return response;
 }

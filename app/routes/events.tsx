@@ -4,12 +4,15 @@ import { CityPicker } from "../components/city-picker";
 import { EventGrid } from "../components/event-card";
 import { EVENT_TYPE_LABELS } from "../lib/format";
 import { serverContext } from "../server-context";
-import { eventTypes } from "../../db/schema/events";
+import { eventTypes } from "../../db/schema/event-types";
 import { DomainError } from "../../worker/errors";
 import { fieldErrors } from "../../worker/middleware/validation";
 import { listEventsQuery } from "../../worker/schemas/events";
 import { listCities } from "../../worker/services/cities";
 import { listUpcomingEvents } from "../../worker/services/events";
+
+/** Four rows of three on a wide screen. */
+const PAGE_SIZE = 12;
 
 export function meta({ data }: Route.MetaArgs) {
   const city = data?.cities.find((c) => c.slug === data.filters.city);
@@ -26,7 +29,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     return data({ cities, filters, events: [], nextCursor: null, problems: fieldErrors(parsed.error) }, { status: 400 });
   }
   try {
-    const page = await listUpcomingEvents(ctx, { ...parsed.data, limit: parsed.data.limit ?? 12 });
+    const page = await listUpcomingEvents(ctx, { ...parsed.data, limit: params.limit ? parsed.data.limit : PAGE_SIZE });
     return { cities, filters, events: page.data, nextCursor: page.nextCursor, problems: [] };
   } catch (error) {
     if (!(error instanceof DomainError) || error.status !== 400) throw error;

@@ -16,11 +16,13 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   const { ctx, visitorCityName } = context.get(serverContext);
   const chosenSlug = new URL(request.url).searchParams.get("city");
   const city = await resolveVisitorCity(ctx, { chosenSlug, cfCityName: visitorCityName });
+  if (!city) return null;
   const [cities, upcoming] = await Promise.all([listCities(ctx), listUpcomingEvents(ctx, { city: city.slug, limit: 9 })]);
   return { city: toCityDto(city), cities, events: upcoming.data, hasMore: upcoming.nextCursor !== null };
 }
 
 export default function Home({ loaderData }: Route.ComponentProps) {
+  if (!loaderData) return <NoCitiesYet />;
   const { city, cities, events, hasMore } = loaderData;
   return (
     <>
@@ -59,5 +61,17 @@ export default function Home({ loaderData }: Route.ComponentProps) {
         )}
       </section>
     </>
+  );
+}
+
+function NoCitiesYet() {
+  return (
+    <section className="mx-auto max-w-xl py-16 text-center">
+      <h1 className="font-display text-4xl font-bold text-tango-900">Welcome to Mundo Tango</h1>
+      <p className="mt-4 text-lg text-stone-600">No cities have been added yet, so there are no events to show.</p>
+      <p className="mt-2 text-stone-500">
+        Running locally? <code>npm run db:seed</code> fills the database with a demo world.
+      </p>
+    </section>
   );
 }

@@ -3,8 +3,9 @@ import { cities } from "./cities";
 import { venues } from "./venues";
 import { users } from "./users";
 
-export const eventTypes = ["milonga", "practica", "class", "workshop", "festival", "marathon"] as const;
-export type EventType = (typeof eventTypes)[number];
+import { eventTypes } from "./event-types";
+
+export { eventTypes, type EventType } from "./event-types";
 
 export const events = sqliteTable(
   "events",

@@ -14,12 +14,13 @@ export async function findCityBySlug(ctx: Ctx, slug: string): Promise<City | und
 
 /**
  * The city a page opens on: the one the visitor chose, else Cloudflare's geolocation,
- * else the configured default (offline there is no geolocation).
+ * else the configured default (offline there is no geolocation); undefined only when
+ * there are no cities at all.
  */
 export async function resolveVisitorCity(
   ctx: Ctx,
   { chosenSlug, cfCityName }: { chosenSlug?: string | null; cfCityName?: string },
-): Promise<City> {
+): Promise<City | undefined> {
   if (chosenSlug) {
     const chosen = await findCityBySlug(ctx, chosenSlug);
     if (chosen) return chosen;
@@ -28,9 +29,7 @@ export async function resolveVisitorCity(
     const match = await ctx.db.select().from(cities).where(eq(cities.name, cfCityName)).get();
     if (match) return match;
   }
-  const fallback = (await findCityBySlug(ctx, ctx.env.DEFAULT_CITY)) ?? (await ctx.db.select().from(cities).orderBy(asc(cities.name)).get());
-  if (!fallback) throw new Error("No cities in the database: run `npm run db:seed`.");
-  return fallback;
+  return (await findCityBySlug(ctx, ctx.env.DEFAULT_CITY)) ?? (await ctx.db.select().from(cities).orderBy(asc(cities.name)).get());
 }
 
 export function toCityDto(city: City): CityDto {
