@@ -12,7 +12,7 @@ export function loader({ request }: Route.LoaderArgs) {
   return SECTIONS[section] ?? SECTIONS.community!;
 }
 
-export function meta({ data }: Route.MetaArgs) {
+export function meta({ loaderData: data }: Route.MetaArgs) {
   return [{ title: `${data?.title ?? "Mundo Tango"} — Mundo Tango` }];
 }
 

@@ -14,7 +14,7 @@ import { listUpcomingEvents } from "../../worker/services/events";
 /** Four rows of three on a wide screen. */
 const PAGE_SIZE = 12;
 
-export function meta({ data }: Route.MetaArgs) {
+export function meta({ loaderData: data }: Route.MetaArgs) {
   const city = data?.cities.find((c) => c.slug === data.filters.city);
   return [{ title: city ? `Tango events in ${city.name} — Mundo Tango` : "Tango events worldwide — Mundo Tango" }];
 }

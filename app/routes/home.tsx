@@ -5,7 +5,7 @@ import { serverContext } from "../server-context";
 import { listCities, resolveVisitorCity, toCityDto } from "../../worker/services/cities";
 import { listUpcomingEvents } from "../../worker/services/events";
 
-export function meta({ data }: Route.MetaArgs) {
+export function meta({ loaderData: data }: Route.MetaArgs) {
   return [
     { title: data ? `Tango in ${data.city.name} — Mundo Tango` : "Mundo Tango" },
     { name: "description", content: "Find milongas, prácticas, classes, festivals and marathons wherever you dance." },
