@@ -2,6 +2,15 @@ import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { healthApi } from "../worker/api/health";
 
+describe("GET /api/hello", () => {
+  it("answers through the whole middleware stack without touching a binding", async () => {
+    const res = await SELF.fetch("https://mundo.test/api/hello");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ hello: "world" });
+    expect(res.headers.get("x-request-id")).toBeTruthy();
+  });
+});
+
 describe("GET /api/health", () => {
   it("answers ok after a real round trip through D1, KV, R2, the queue and a Durable Object", async () => {
     const res = await SELF.fetch("https://mundo.test/api/health");

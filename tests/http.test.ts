@@ -1,7 +1,7 @@
-import { env, SELF } from "cloudflare:test";
+import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { AppEnv } from "../worker/env";
 import { handleError } from "../worker/middleware/problem";
 import { requireSecrets } from "../worker/middleware/require-secrets";
@@ -126,6 +126,41 @@ describe("problem+json errors", () => {
     expect(text).not.toContain("SQLITE");
     expect(text).not.toContain("secret_password_hash");
     expect(JSON.parse(text)).toMatchObject({ status: 500, title: "Internal Server Error", requestId: expect.any(String) });
+  });
+});
+
+describe("Sentry", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  function boomApp() {
+    const app = new Hono<AppEnv>();
+    app.use(requestId());
+    app.get("/boom", () => {
+      throw new Error("kaboom");
+    });
+    app.onError(handleError);
+    return app;
+  }
+
+  it("reports unhandled errors through toucan-js when SENTRY_DSN is set", async () => {
+    const sent: string[] = [];
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input) => {
+      sent.push(input instanceof Request ? input.url : String(input));
+      return new Response("{}", { status: 200 });
+    });
+    const ctx = createExecutionContext();
+    const res = await boomApp().request("/boom", {}, { ...env, SENTRY_DSN: "https://public@sentry.example/42" }, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(res.status).toBe(500);
+    expect(sent).toEqual([expect.stringContaining("sentry.example/api/42/")]);
+  });
+
+  it("stays silent when SENTRY_DSN is empty", async () => {
+    const fetchSpy = vi.spyOn(globalThis, "fetch");
+    const ctx = createExecutionContext();
+    await boomApp().request("/boom", {}, { ...env, SENTRY_DSN: "" }, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(fetchSpy).not.toHaveBeenCalled();
   });
 });
 

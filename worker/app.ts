@@ -7,6 +7,7 @@ import { citiesApi } from "./api/cities";
 import { renderApiDocs } from "./api/docs";
 import { eventsApi } from "./api/events";
 import { healthApi } from "./api/health";
+import { helloApi } from "./api/hello";
 import { reportsApi } from "./api/reports";
 import type { AppEnv } from "./env";
 import { PayloadTooLarge, NotFound } from "./errors";
@@ -56,6 +57,7 @@ app.use(
 );
 
 app.route("/api", healthApi);
+app.route("/api", helloApi);
 app.route("/api/v1", eventsApi);
 app.route("/api/v1", citiesApi);
 app.route("/api/v1", reportsApi);

@@ -13,7 +13,7 @@ export interface WorldOptions {
 }
 
 export const MEMBERS_PER_SCALE = 240;
-export const EVENTS_PER_SCALE = 320;
+export const EVENTS_PER_SCALE = 480;
 export const VENUES_PER_CITY = 6;
 
 const FIRST_NAMES = ["Lucía", "Martín", "Sofía", "Diego", "Valentina", "Julián", "Camila", "Mateo", "Elena", "Pablo", "Inés", "Tomás", "Ana", "Carlos", "Marta", "Jonas", "Lena", "Hannah", "Felix", "Claire", "Hugo", "Chloé", "Aylin", "Emre", "Yuki", "Haruto", "Mina", "Ji-ho", "Grace", "Oliver", "Amelia", "Noah", "Isabela", "Rafael", "Zoe", "Nikos", "Eleni", "Marco", "Giulia", "Kasia"];
@@ -105,8 +105,10 @@ export function generateWorld({ scale, today, seed = 20261122 }: WorldOptions): 
 
   const eventCount = EVENTS_PER_SCALE * scale;
   const totalWeight = TYPE_PROFILES.reduce((sum, p) => sum + p.weight, 0);
+  // Each city gets events in proportion to its scene, in a fixed rotation.
+  const cityRotation = SEED_CITIES.flatMap((c, i) => Array.from({ length: c.sceneSize ?? 1 }, () => i));
   const events: EventRow[] = Array.from({ length: eventCount }, (_, i) => {
-    const cityIndex = i % cities.length;
+    const cityIndex = cityRotation[i % cityRotation.length]!;
     const city = cities[cityIndex]!;
     const seedCity = SEED_CITIES[cityIndex]!;
     const profile = pickProfile(random, totalWeight);
