@@ -2,6 +2,7 @@ import { data } from "react-router";
 import type { Route } from "./+types/events";
 import { CityPicker } from "../components/city-picker";
 import { EventGrid } from "../components/event-card";
+import { LabelledSelect } from "../components/labelled-select";
 import { EVENT_TYPE_LABELS } from "../lib/format";
 import { serverContext } from "../server-context";
 import { eventTypes } from "../../db/schema/event-types";
@@ -53,21 +54,14 @@ export default function Events({ loaderData }: Route.ComponentProps) {
 
       <div className="mt-6 rounded-2xl border border-stone-200 bg-white p-4">
         <CityPicker cities={cities} selected={filters.city} action="/events">
-          <label className="flex flex-col gap-1 text-sm font-medium text-stone-700">
-            Type
-            <select
-              name="type"
-              defaultValue={filters.type ?? ""}
-              className="rounded-lg border border-stone-300 bg-white px-3 py-2 text-base text-ink"
-            >
-              <option value="">Every kind</option>
-              {eventTypes.map((type) => (
-                <option key={type} value={type}>
-                  {EVENT_TYPE_LABELS[type]}
-                </option>
-              ))}
-            </select>
-          </label>
+          <LabelledSelect label="Type" name="type" defaultValue={filters.type ?? ""}>
+            <option value="">Every kind</option>
+            {eventTypes.map((type) => (
+              <option key={type} value={type}>
+                {EVENT_TYPE_LABELS[type]}
+              </option>
+            ))}
+          </LabelledSelect>
         </CityPicker>
       </div>
 

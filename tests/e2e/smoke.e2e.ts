@@ -43,7 +43,7 @@ describe("a visitor finds events", () => {
     expect(await page.locator("article").count()).toBeGreaterThan(0);
 
     // With JavaScript, choosing a city submits the form at once.
-    await page.getByLabel("City").selectOption("berlin");
+    await page.getByLabel("City", { exact: true }).selectOption("berlin");
     await page.waitForURL(/\/\?city=berlin$/);
     await expect.poll(() => page.locator("h2#upcoming").textContent()).toContain("Berlin");
 
@@ -65,8 +65,8 @@ describe("a visitor finds events", () => {
   it("works without JavaScript", async () => {
     const page = await newPage({ javaScriptEnabled: false });
     await page.goto("/events");
-    await page.getByLabel("City").selectOption("tokyo");
-    await page.getByLabel("Type").selectOption("milonga");
+    await page.getByLabel("City", { exact: true }).selectOption("tokyo");
+    await page.getByLabel("Type", { exact: true }).selectOption("milonga");
     await page.getByRole("button", { name: "Show events" }).click();
     await page.waitForURL(/city=tokyo/);
     expect(await page.locator("h1").textContent()).toContain("Tokyo");

@@ -1,0 +1,138 @@
+/**
+ * npm run bench [-- --scale N] [--duration S] [--connections C] [--port P] [--reseed]
+ *
+ * Builds the Worker, serves the production build under `wrangler dev` against its own
+ * database in .bench/state (never the developer's local one) seeded at --scale (default
+ * 420 ≈ 100k members; seeded once, then reused), and load-tests four routes with autocannon:
+ *
+ *   /api/hello                                  hello world through the whole middleware stack
+ *   /api/health                                 round-trips every binding
+ *   /api/v1/events?city=buenos-aires&limit=20   a D1 query by city
+ *   /                                           the home page, server-rendered
+ *
+ * Absolute numbers depend on the machine and whatever else it is doing, so each route is
+ * also reported as a ratio to the hello-world route measured in the same run: that ratio
+ * says what the route costs on top of the platform and travels between machines. Hello is
+ * measured first and again last; the baseline is the mean of both, and the drift between
+ * them tells how steady the machine was. Results also go to .bench/results.json.
+ * Exits 1 when any route answers anything but 2xx or fails to connect; it never judges timings.
+ *
+ * Quick run: npm run bench -- --scale 5 --duration 3
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { ensureDevVars } from "./dev-setup.ts";
+import { baselineOf, countDataset, formatTable, freePort, measureRoute, prepareBenchDatabase, withRatios, type RouteResult } from "./bench-lib.ts";
+import { startWorker, type WorkerServer } from "./worker-server.ts";
+
+const STATE_DIR = ".bench/state";
+const RESULTS_PATH = ".bench/results.json";
+const HELLO = "/api/hello";
+const ROUTES = ["/api/health", "/api/v1/events?city=buenos-aires&limit=20", "/"];
+
+const { values } = parseArgs({
+  options: {
+    scale: { type: "string", default: "420" },
+    duration: { type: "string", default: "10" },
+    connections: { type: "string", default: "10" },
+    port: { type: "string", default: "8799" },
+    reseed: { type: "boolean", default: false },
+  },
+});
+const scale = wholeNumber("scale", 1, 2000);
+const duration = wholeNumber("duration", 1, 600);
+const connections = wholeNumber("connections", 1, 1000);
+const preferredPort = wholeNumber("port", 1, 65535);
+const warmup = Math.min(2, duration);
+
+function wholeNumber(name: "scale" | "duration" | "connections" | "port", min: number, max: number): number {
+  const n = Number(values[name]);
+  if (Number.isInteger(n) && n >= min && n <= max) return n;
+  console.error(`--${name} must be a whole number from ${min} to ${max}.`);
+  process.exit(2);
+}
+
+// wrangler dev runs in its own process group, so Ctrl+C does not reach it: stop it ourselves.
+let server: WorkerServer | undefined;
+let starting = false;
+let interrupted = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    console.error(`\n${signal}: stopping wrangler dev…`);
+    if (!starting) void (server?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  });
+}
+
+ensureDevVars();
+console.log("Building the Worker…");
+const build = spawnSync(process.execPath, ["node_modules/@react-router/dev/bin.cjs", "build"], { encoding: "utf8" });
+if (build.status !== 0) {
+  console.error(build.stdout, build.stderr);
+  throw new Error("react-router build failed");
+}
+prepareBenchDatabase(STATE_DIR, scale, { reseed: values.reseed });
+const dataset = countDataset(STATE_DIR);
+console.log(`Dataset: scale ${scale}, ${dataset.members} members, ${dataset.events} events.`);
+
+const port = await freePort(preferredPort);
+starting = true;
+server = await startWorker({ port, persistTo: STATE_DIR });
+starting = false;
+if (interrupted) {
+  await server.stop();
+  process.exit(130);
+}
+
+const measured: RouteResult[] = [];
+try {
+  console.log(`Serving on ${server.url}; ${connections} connections, ${warmup} s warm-up and ${duration} s per route.`);
+  for (const route of [HELLO, ...ROUTES, HELLO]) {
+    const result = await measureRoute(server.url, route, { connections, duration, warmup });
+    console.log(`  ${route}: ${result.requestsPerSecond.toFixed(0)} req/s`);
+    measured.push(result);
+  }
+} finally {
+  await server.stop();
+}
+
+const helloFirst = measured[0]!;
+const helloLast = measured[measured.length - 1]!;
+const baseline = baselineOf(helloFirst, helloLast);
+const rows = withRatios([baseline, ...measured.slice(1, -1)], baseline);
+const drift = helloLast.requestsPerSecond / helloFirst.requestsPerSecond - 1;
+
+console.log(`\n${formatTable(rows)}\n`);
+console.log(
+  `Hello world: ${helloFirst.requestsPerSecond.toFixed(0)} req/s first, ${helloLast.requestsPerSecond.toFixed(0)} last ` +
+    `(${drift >= 0 ? "+" : ""}${(drift * 100).toFixed(1)}% drift; ratios use the mean).`,
+);
+
+mkdirSync(".bench", { recursive: true });
+writeFileSync(
+  RESULTS_PATH,
+  JSON.stringify(
+    {
+      at: new Date().toISOString(),
+      node: process.version,
+      scale,
+      dataset,
+      connections,
+      durationSeconds: duration,
+      warmupSeconds: warmup,
+      hello: { first: helloFirst, last: helloLast, drift },
+      routes: rows,
+    },
+    null,
+    2,
+  ) + "\n",
+);
+console.log(`Wrote ${RESULTS_PATH}.`);
+
+const failed = measured.filter((r) => r.non2xx > 0 || r.errors > 0);
+if (failed.length > 0) {
+  console.error(`Not every request succeeded: ${failed.map((r) => `${r.route} (${r.non2xx} non-2xx, ${r.errors} errors)`).join(", ")}.`);
+  process.exit(1);
+}
