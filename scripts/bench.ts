@@ -77,6 +77,9 @@ prepareBenchDatabase(STATE_DIR, scale, { reseed: values.reseed });
 const dataset = countDataset(STATE_DIR);
 console.log(`Dataset: scale ${scale}, ${dataset.members} members, ${dataset.events} events.`);
 
+// wrangler dev would print two lines per request (its own and the Worker's request log);
+// on a 2-core machine that printing competes with the Worker itself. Warnings still show.
+process.env.WRANGLER_LOG = "warn";
 const port = await freePort(preferredPort);
 starting = true;
 server = await startWorker({ port, persistTo: STATE_DIR });

@@ -20,7 +20,7 @@ const FIRST_NAMES = ["Lucía", "Martín", "Sofía", "Diego", "Valentina", "Juli�
 const LAST_NAMES = ["García", "Fernández", "López", "Martínez", "Rossi", "Bianchi", "Müller", "Schmidt", "Dubois", "Laurent", "Yılmaz", "Demir", "Tanaka", "Sato", "Kim", "Park", "Smith", "Brown", "Silva", "Costa", "Papadopoulos", "Nowak", "Kowalski", "van Dijk", "Novak", "Moreau", "Álvarez", "Romero", "Castro", "Ortega"];
 const VENUE_PREFIXES = ["Salón", "Club", "Casa", "Espacio", "Estudio", "Confitería", "Sala"];
 const VENUE_NAMES = ["El Abrazo", "La Ventanita", "Arrabal", "Corazón de Tango", "La Cumparsita", "Sentimiento", "El Firulete", "Milonguero", "La Yumba", "Bandoneón", "Malena", "La Viruta", "Gricel", "Caminito"];
-const MILONGA_NAMES = ["de los Martes", "La Baldosa", "Sin Rumbo", "Cachirulo", "El Motivo", "Luna", "Porteña", "Tango y Vino", "Candombe", "Nuevo Milenio", "Bajo Fondo", "Milonga del Barrio"];
+const MILONGA_NAMES = ["de los Martes", "La Baldosa", "Sin Rumbo", "Cachirulo", "El Motivo", "Luna", "Porteña", "Tango y Vino", "Candombe", "Nuevo Milenio", "Bajo Fondo", "del Barrio"];
 const TOPICS = ["musicality in D'Arienzo", "the milonga traspié", "vals turns", "close-embrace walking", "colgadas and volcadas", "ochos cortados", "dancing Pugliese", "the cabeceo", "leading and following enrosques", "tango for absolute beginners"];
 const ROLES: TangoRole[] = ["leader", "follower", "both"];
 
@@ -121,7 +121,7 @@ export function generateWorld({ scale, today, seed = 20261122 }: WorldOptions): 
     );
     const end = profile.days
       ? new TZDate(start.getFullYear(), start.getMonth(), start.getDate() + random.int(profile.days[0], profile.days[1]), 2, 0, 0, city.time_zone)
-      : new Date(start.getTime() + random.int(profile.durationMinutes[0], profile.durationMinutes[1]) * 60_000);
+      : new Date(start.getTime() + roundTo(random.int(profile.durationMinutes[0], profile.durationMinutes[1]), 15) * 60_000);
     const free = profile.type === "practica" && random.next() < 0.4;
     return {
       id: idAt(10_000_000 + i * 10),
@@ -193,6 +193,10 @@ function slugify(text: string): string {
     .replace(/[\u0300-\u036f]/g, "")
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "");
+}
+
+function roundTo(n: number, step: number): number {
+  return Math.round(n / step) * step;
 }
 
 function round(n: number): number {

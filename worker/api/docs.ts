@@ -2,7 +2,14 @@ import { html, raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 
 type Json = Record<string, unknown>;
-type Operation = { summary?: string; description?: string; tags?: string[]; parameters?: Json[]; responses?: Record<string, Json> };
+type Operation = {
+  summary?: string;
+  description?: string;
+  tags?: string[];
+  parameters?: Json[];
+  requestBody?: { content?: Json };
+  responses?: Record<string, Json>;
+};
 
 /**
  * A self-contained reference page rendered on the server from the OpenAPI document:
@@ -33,6 +40,7 @@ export function renderApiDocs(doc: Json): HtmlEscapedString | Promise<HtmlEscape
   table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: .3rem .5rem; border-top: 1px solid color-mix(in srgb, CanvasText 12%, transparent); vertical-align: top; }
   pre { overflow-x: auto; background: color-mix(in srgb, CanvasText 6%, transparent); padding: .75rem; border-radius: .5rem; }
   details summary { cursor: pointer; }
+  caption { text-align: left; font-weight: 600; padding: .5rem 0 .25rem; }
 </style>
 </head>
 <body>
@@ -59,11 +67,16 @@ function renderOperation(path: string, method: string, op: Operation) {
   ${op.description ? html`<p>${op.description}</p>` : ""}
   ${
     params.length
-      ? html`<table><caption class="sr-only">Parameters</caption><thead><tr><th>Parameter</th><th>In</th><th>Schema</th><th>Description</th></tr></thead><tbody>
+      ? html`<table><caption>Parameters</caption><thead><tr><th>Parameter</th><th>In</th><th>Schema</th><th>Description</th></tr></thead><tbody>
       ${params.map(
         (p) => html`<tr><td><code>${String(p.name)}</code>${p.required ? raw(" <strong>required</strong>") : ""}</td><td>${String(p.in)}</td><td><code>${JSON.stringify(p.schema ?? {})}</code></td><td>${String((p.schema as Json | undefined)?.description ?? p.description ?? "")}</td></tr>`,
       )}
       </tbody></table>`
+      : ""
+  }
+  ${
+    op.requestBody
+      ? html`<details><summary>Request body: ${Object.keys(op.requestBody.content ?? {}).join(", ")}</summary><pre>${JSON.stringify(op.requestBody.content ?? {}, null, 2)}</pre></details>`
       : ""
   }
   <table><thead><tr><th>Status</th><th>Response</th></tr></thead><tbody>
