@@ -2,7 +2,7 @@ import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { EventDto, EventPage } from "../worker/schemas/events";
 import { encodeCursor } from "../worker/lib/cursor";
-import { seedWorld, today } from "./world";
+import { insertEvent, seedWorld, today } from "./world";
 
 beforeAll(seedWorld);
 
@@ -99,13 +99,7 @@ describe("GET /api/v1/events", () => {
   it("keeps events that share a start time apart across a page boundary", async () => {
     const { data } = await page("?city=paris&limit=1");
     const first = data[0]!;
-    const twin = crypto.randomUUID();
-    const venue = await env.DB.prepare("SELECT id, city_id FROM venues WHERE city_id = (SELECT id FROM cities WHERE slug = 'paris') LIMIT 1").first<{ id: string; city_id: string }>();
-    await env.DB.prepare(
-      "INSERT INTO events (id, title, type, city_id, venue_id, starts_at, ends_at, time_zone, created_at) VALUES (?, 'Twin milonga', 'milonga', ?, ?, ?, ?, 'Europe/Paris', ?)",
-    )
-      .bind(twin, venue!.city_id, venue!.id, first.startsAt, first.endsAt, new Date().toISOString())
-      .run();
+    const twin = await insertEvent({ citySlug: "paris", title: "Twin milonga", startsAt: first.startsAt, endsAt: first.endsAt });
     const all = await collectAll("?city=paris&limit=1");
     const atThatTime = all.filter((e) => e.startsAt === first.startsAt).map((e) => e.id);
     expect(atThatTime).toContain(twin);

@@ -8,6 +8,17 @@ import { requireSecrets } from "../worker/middleware/require-secrets";
 
 const get = (path: string, init?: RequestInit) => SELF.fetch(`https://mundo.test${path}`, init);
 
+/** A tiny app with the production error handler and a route that throws. */
+function boomApp(message = "kaboom") {
+  const app = new Hono<AppEnv>();
+  app.use(requestId());
+  app.get("/boom", () => {
+    throw new Error(message);
+  });
+  app.onError(handleError);
+  return app;
+}
+
 describe("every response", () => {
   for (const path of ["/api/health", "/api/v1/events?limit=1", "/", "/api/nope"]) {
     it(`carries security headers: ${path}`, async () => {
@@ -113,13 +124,7 @@ describe("problem+json errors", () => {
   });
 
   it("turns an unexpected exception into a 500 that reveals nothing", async () => {
-    const app = new Hono<AppEnv>();
-    app.use(requestId());
-    app.get("/boom", () => {
-      throw new Error("SQLITE_ERROR: no such column: secret_password_hash");
-    });
-    app.onError(handleError);
-    const res = await app.request("/boom", {}, env);
+    const res = await boomApp("SQLITE_ERROR: no such column: secret_password_hash").request("/boom", {}, env);
     expect(res.status).toBe(500);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
     const text = await res.text();
@@ -131,16 +136,6 @@ describe("problem+json errors", () => {
 
 describe("Sentry", () => {
   afterEach(() => vi.restoreAllMocks());
-
-  function boomApp() {
-    const app = new Hono<AppEnv>();
-    app.use(requestId());
-    app.get("/boom", () => {
-      throw new Error("kaboom");
-    });
-    app.onError(handleError);
-    return app;
-  }
 
   it("reports unhandled errors through toucan-js when SENTRY_DSN is set", async () => {
     const sent: string[] = [];

@@ -1,6 +1,6 @@
 import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { seedWorld } from "./world";
+import { insertEvent, seedWorld } from "./world";
 
 beforeAll(seedWorld);
 
@@ -48,13 +48,11 @@ describe("home page", () => {
   });
 
   it("escapes what organizers wrote", async () => {
-    const venue = await env.DB.prepare("SELECT id, city_id FROM venues WHERE city_id = (SELECT id FROM cities WHERE slug = 'montevideo') LIMIT 1").first<{ id: string; city_id: string }>();
-    const soon = new Date(Date.now() + 60_000).toISOString();
-    await env.DB.prepare(
-      "INSERT INTO events (id, title, type, city_id, venue_id, starts_at, ends_at, time_zone, created_at) VALUES (?, ?, 'milonga', ?, ?, ?, ?, 'America/Montevideo', ?)",
-    )
-      .bind(crypto.randomUUID(), `<script>alert("x")</script><img src=x onerror=alert(1)>`, venue!.city_id, venue!.id, soon, soon, soon)
-      .run();
+    await insertEvent({
+      citySlug: "montevideo",
+      title: `<script>alert("x")</script><img src=x onerror=alert(1)>`,
+      startsAt: new Date(Date.now() + 60_000).toISOString(),
+    });
     const html = await (await page("/?city=montevideo")).text();
     expect(html).not.toContain("<script>alert");
     expect(html).not.toContain("<img src=x onerror");

@@ -17,3 +17,30 @@ export async function seedWorld(): Promise<World> {
   seeded = world;
   return world;
 }
+
+/** Adds one event in a seeded city, as an organizer would, and returns its id. */
+export async function insertEvent({
+  citySlug,
+  title = "Test milonga",
+  startsAt,
+  endsAt = startsAt,
+}: {
+  citySlug: string;
+  title?: string;
+  startsAt: string;
+  endsAt?: string;
+}): Promise<string> {
+  const venue = await env.DB.prepare(
+    "SELECT venues.id AS venueId, cities.id AS cityId, cities.time_zone AS timeZone FROM venues JOIN cities ON cities.id = venues.city_id WHERE cities.slug = ? LIMIT 1",
+  )
+    .bind(citySlug)
+    .first<{ venueId: string; cityId: string; timeZone: string }>();
+  if (!venue) throw new Error(`No seeded venue in ${citySlug}`);
+  const id = crypto.randomUUID();
+  await env.DB.prepare(
+    "INSERT INTO events (id, title, type, city_id, venue_id, starts_at, ends_at, time_zone, created_at) VALUES (?, ?, 'milonga', ?, ?, ?, ?, ?, ?)",
+  )
+    .bind(id, title, venue.cityId, venue.venueId, startsAt, endsAt, venue.timeZone, new Date().toISOString())
+    .run();
+  return id;
+}
