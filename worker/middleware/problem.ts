@@ -79,7 +79,7 @@ export function apiNotFound(c: Context<AppEnv>): Response {
 function reportToSentry(c: Context<AppEnv>, error: unknown): void {
   const dsn = c.env.SENTRY_DSN;
   if (!dsn) return;
-  let context: ExecutionContext | undefined;
+  let context: Context<AppEnv>["executionCtx"] | undefined;
   try {
     context = c.executionCtx;
   } catch {
