@@ -24,7 +24,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ensureDevVars } from "./dev-setup.ts";
 import { baselineOf, countDataset, formatTable, freePort, measureRoute, prepareBenchDatabase, withRatios, type RouteResult } from "./bench-lib.ts";
-import { startWorker, type WorkerServer } from "./worker-server.ts";
+import { startWorker } from "./worker-server.ts";
 
 const STATE_DIR = ".bench/state";
 const RESULTS_PATH = ".bench/results.json";
@@ -54,7 +54,7 @@ function wholeNumber(name: "scale" | "duration" | "connections" | "port", min: n
 }
 
 // wrangler dev runs in its own process group, so Ctrl+C does not reach it: stop it ourselves.
-let server: WorkerServer | undefined;
+let stopServer: () => Promise<void> = async () => {};
 let starting = false;
 let interrupted = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -62,7 +62,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     if (interrupted) return;
     interrupted = true;
     console.error(`\n${signal}: stopping wrangler dev…`);
-    if (!starting) void (server?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+    if (!starting) void stopServer().finally(() => process.exit(130));
   });
 }
 
@@ -82,7 +82,8 @@ console.log(`Dataset: scale ${scale}, ${dataset.members} members, ${dataset.even
 process.env.WRANGLER_LOG = "warn";
 const port = await freePort(preferredPort);
 starting = true;
-server = await startWorker({ port, persistTo: STATE_DIR });
+const server = await startWorker({ port, persistTo: STATE_DIR });
+stopServer = server.stop;
 starting = false;
 if (interrupted) {
   await server.stop();
