@@ -19,9 +19,9 @@
  *
  * Quick run: npm run bench -- --scale 5 --duration 3
  */
-import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { buildWorker } from "./build.ts";
 import { ensureDevVars } from "./dev-setup.ts";
 import { baselineOf, countDataset, formatTable, freePort, measureRoute, prepareBenchDatabase, withRatios, type RouteResult } from "./bench-lib.ts";
 import { startWorker } from "./worker-server.ts";
@@ -68,11 +68,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 
 ensureDevVars();
 console.log("Building the Worker…");
-const build = spawnSync(process.execPath, ["node_modules/@react-router/dev/bin.cjs", "build"], { encoding: "utf8" });
-if (build.status !== 0) {
-  console.error(build.stdout, build.stderr);
-  throw new Error("react-router build failed");
-}
+buildWorker({ quiet: true });
 prepareBenchDatabase(STATE_DIR, scale, { reseed: values.reseed });
 const dataset = countDataset(STATE_DIR);
 console.log(`Dataset: scale ${scale}, ${dataset.members} members, ${dataset.events} events.`);

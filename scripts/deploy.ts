@@ -4,10 +4,10 @@
  * deploys it together with its secrets. Needs CLOUDFLARE_API_TOKEN and
  * CLOUDFLARE_ACCOUNT_ID; secrets come from the environment (see README → Deploy).
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildWorker } from "./build.ts";
 import { wrangler } from "./wrangler.ts";
 
 const REQUIRED_SECRETS = ["JWT_SECRET", "STRIPE_WEBHOOK_SECRET"];
@@ -37,11 +37,7 @@ const secrets = secretsFromEnvironment();
 console.log(wrangler(["d1", "migrations", "apply", "DB", "--remote", "--env", environment, "--config", "wrangler.toml"]));
 
 // The Cloudflare Vite plugin picks the environment at build time.
-const build = spawnSync(process.execPath, ["node_modules/@react-router/dev/bin.cjs", "build"], {
-  stdio: "inherit",
-  env: { ...process.env, CLOUDFLARE_ENV: environment },
-});
-if (build.status !== 0) process.exit(build.status ?? 1);
+buildWorker({ cloudflareEnv: environment });
 
 const secretsDir = mkdtempSync(join(tmpdir(), "mundo-tango-secrets-"));
 try {

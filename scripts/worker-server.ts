@@ -3,12 +3,7 @@
  * state directory, for the browser tests and the benchmark. The caller owns `stop()`.
  */
 import { spawn } from "node:child_process";
-import { dirname, join } from "node:path";
-import { createRequire } from "node:module";
-import { persistArgs } from "./wrangler.ts";
-
-const require = createRequire(import.meta.url);
-const WRANGLER_BIN = join(dirname(require.resolve("wrangler/package.json")), "bin", "wrangler.js");
+import { persistArgs, WRANGLER_BIN } from "./wrangler.ts";
 
 export interface WorkerServer {
   url: string;

@@ -1,6 +1,6 @@
-import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import type { TestProject } from "vitest/node";
+import { buildWorker } from "../../scripts/build.ts";
 import { ensureDevVars, migrateAndSeed } from "../../scripts/dev-setup.ts";
 import { startWorker } from "../../scripts/worker-server.ts";
 
@@ -16,8 +16,7 @@ const PORT = Number(process.env.E2E_PORT ?? 8790);
 /** Builds the Worker, gives it a fresh seeded database and serves it for the browser tests. */
 export default async function setup(project: TestProject) {
   ensureDevVars();
-  const build = spawnSync(process.execPath, ["node_modules/@react-router/dev/bin.cjs", "build"], { stdio: "inherit" });
-  if (build.status !== 0) throw new Error("react-router build failed");
+  buildWorker();
   rmSync(".e2e", { recursive: true, force: true });
   migrateAndSeed(STATE_DIR);
   const server = await startWorker({ port: PORT, persistTo: STATE_DIR });
