@@ -1,7 +1,7 @@
 /**
  * npm run db:seed [-- --scale N] [--persist-to DIR]
- * Replaces the local D1 contents with the deterministic demo world (scale 1: 25 cities,
- * 240 members, 320 events over the next 90 days; scale N multiplies members and events).
+ * Replaces the local D1 contents with the deterministic demo world (scale 1: 26 cities,
+ * 240 members, 480 events over the next 90 days; scale N multiplies members and events).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
