@@ -1,8 +1,9 @@
-import type { EntryContext, RouterContextProvider } from "react-router";
+import type { EntryContext, HandleErrorFunction, RouterContextProvider } from "react-router";
 import { ServerRouter } from "react-router";
 import { isbot } from "isbot";
 import { renderToReadableStream } from "react-dom/server";
 import { serverContext } from "./server-context";
+import { reportError } from "../worker/lib/report-error";
 
 export const streamTimeout = 5_000;
 
@@ -24,7 +25,11 @@ export default async function handleRequest(
     signal: AbortSignal.timeout(streamTimeout + 1000),
     onError(error: unknown) {
       responseStatusCode = 500;
-      if (shellRendered) console.error(error);
+      // Errors before the shell rendered reach handleError through React Router.
+      if (shellRendered) {
+        const { ctx, waitUntil } = loadContext.get(serverContext);
+        reportError(error, { env: ctx.env, request, requestId: ctx.requestId, waitUntil });
+      }
     },
   });
   shellRendered = true;
@@ -35,3 +40,10 @@ export default async function handleRequest(
   responseHeaders.set("Content-Type", "text/html; charset=utf-8");
   return new Response(body, { headers: responseHeaders, status: responseStatusCode });
 }
+
+/** Loader, action and render errors take the same road as the API's: log and Sentry. */
+export const handleError: HandleErrorFunction = (error, { request, context }) => {
+  if (request.signal.aborted) return;
+  const { ctx, waitUntil } = context.get(serverContext);
+  reportError(error, { env: ctx.env, request, requestId: ctx.requestId, waitUntil });
+};

@@ -52,6 +52,7 @@ export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
   const notFound = isRouteErrorResponse(error) && error.status === 404;
   return (
     <section className="mx-auto max-w-xl py-16 text-center">
+      <title>{notFound ? "Page not found — Mundo Tango" : "Something went wrong — Mundo Tango"}</title>
       <h1 className="font-display text-4xl text-tango-900">{notFound ? "Page not found" : "Something went wrong"}</h1>
       <p className="mt-4 text-stone-600">
         {notFound

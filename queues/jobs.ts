@@ -10,4 +10,3 @@ export const jobSchema = z.discriminatedUnion("type", [
 ]);
 
 export type Job = z.infer<typeof jobSchema>;
-export type JobType = Job["type"];

@@ -7,11 +7,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { MIN_SECRET_LENGTH, OPTIONAL_SECRETS, REQUIRED_SECRETS } from "../worker/secrets.ts";
 import { buildWorker } from "./build.ts";
 import { wrangler } from "./wrangler.ts";
 
-const REQUIRED_SECRETS = ["JWT_SECRET", "STRIPE_WEBHOOK_SECRET"];
-const OPTIONAL_SECRETS = ["SENTRY_DSN"];
 
 const environment = process.argv[2];
 if (environment !== "staging" && environment !== "production") {
@@ -23,9 +22,9 @@ if (environment !== "staging" && environment !== "production") {
 function secretsFromEnvironment(): Record<string, string> | undefined {
   const present = [...REQUIRED_SECRETS, ...OPTIONAL_SECRETS].filter((name) => process.env[name]);
   if (present.length === 0) return undefined; // already set earlier with `wrangler secret put`
-  const weak = REQUIRED_SECRETS.filter((name) => (process.env[name] ?? "").length < 32);
+  const weak = REQUIRED_SECRETS.filter((name) => (process.env[name] ?? "").length < MIN_SECRET_LENGTH);
   if (weak.length > 0) {
-    console.error(`Missing or shorter than 32 characters: ${weak.join(", ")}`);
+    console.error(`Missing or shorter than ${MIN_SECRET_LENGTH} characters: ${weak.join(", ")}`);
     process.exit(2);
   }
   return Object.fromEntries(present.map((name) => [name, process.env[name]!]));

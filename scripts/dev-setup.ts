@@ -33,8 +33,22 @@ export function migrateAndSeed(persistTo?: string): void {
   wrangler(["d1", "migrations", "apply", "DB", "--local", ...persistArgs(persistTo)]);
   const out = wrangler(["d1", "execute", "DB", "--local", "--json", "--command", "SELECT count(*) AS n FROM cities", ...persistArgs(persistTo)]);
   const count = (JSON.parse(out) as { results: { n: number }[] }[])[0]?.results[0]?.n ?? 0;
-  if (count === 0) seedLocalDatabase({ scale: 1, persistTo });
-  else console.log(`Local database already has ${count} cities; keeping its data (npm run db:seed resets it).`);
+  if (count === 0) {
+    seedLocalDatabase({ scale: 1, persistTo });
+    return;
+  }
+  console.log(`Local database already has ${count} cities; keeping its data (npm run db:seed resets it).`);
+  warnIfDemoEventsRunOut(persistTo);
+}
+
+/** The demo world covers 90 days from the day it was seeded; say so before it runs dry. */
+function warnIfDemoEventsRunOut(persistTo?: string): void {
+  const out = wrangler(["d1", "execute", "DB", "--local", "--json", "--command", "SELECT max(starts_at) AS last FROM events", ...persistArgs(persistTo)]);
+  const last = (JSON.parse(out) as { results: { last: string | null }[] }[])[0]?.results[0]?.last;
+  const daysLeft = last ? (Date.parse(last) - Date.now()) / 86_400_000 : 0;
+  if (daysLeft < 30) {
+    console.warn(`The local demo events ${last ? `end on ${last.slice(0, 10)}` : "are gone"}: run \`npm run db:seed\` for a fresh 90 days (it replaces local data).`);
+  }
 }
 
 if (import.meta.main) {

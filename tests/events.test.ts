@@ -34,13 +34,22 @@ async function collectAll(query: string): Promise<EventDto[]> {
 }
 
 describe("GET /api/v1/events", () => {
-  it("lists upcoming events soonest first, 20 by default", async () => {
+  it("lists events still running or yet to start, soonest first, 20 by default", async () => {
     const { data, nextCursor } = await page("");
     expect(data).toHaveLength(20);
     expect(nextCursor).toEqual(expect.any(String));
     const starts = data.map((e) => e.startsAt);
     expect(starts).toEqual([...starts].sort());
-    for (const event of data) expect(Date.parse(event.startsAt)).toBeGreaterThanOrEqual(Date.now() - 1000);
+    for (const event of data) expect(Date.parse(event.endsAt)).toBeGreaterThan(Date.now() - 1000);
+  });
+
+  it("keeps a festival listed while it runs, and drops it once it has ended", async () => {
+    const day = 86_400_000;
+    const running = await insertEvent({ citySlug: "lisbon", title: "Running festival", startsAt: new Date(Date.now() - 2 * day).toISOString(), endsAt: new Date(Date.now() + day).toISOString() });
+    const over = await insertEvent({ citySlug: "lisbon", title: "Finished milonga", startsAt: new Date(Date.now() - 2 * day).toISOString(), endsAt: new Date(Date.now() - day).toISOString() });
+    const ids = (await collectAll("?city=lisbon&limit=100")).map((e) => e.id);
+    expect(ids[0]).toBe(running);
+    expect(ids).not.toContain(over);
   });
 
   it("describes each event with its venue, city, local time zone and price in minor units", async () => {
@@ -88,7 +97,7 @@ describe("GET /api/v1/events", () => {
     const ids = all.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
     const expected = await env.DB.prepare(
-      "SELECT count(*) AS n FROM events JOIN cities ON cities.id = events.city_id WHERE cities.slug = 'berlin' AND starts_at >= ?",
+      "SELECT count(*) AS n FROM events JOIN cities ON cities.id = events.city_id WHERE cities.slug = 'berlin' AND ends_at > ?",
     )
       .bind(new Date().toISOString())
       .first<{ n: number }>();
@@ -112,7 +121,7 @@ describe("GET /api/v1/events", () => {
   });
 
   describe("refuses bad input with a problem naming the field", () => {
-    for (const limit of ["0", "101", "-5", "abc", "1.5", "1e3", ""]) {
+    for (const limit of ["0", "101", "-5", "abc", "1.5", "1e3", "", "0x10", " 5 ", "+5"]) {
       it(`limit=${JSON.stringify(limit)}`, async () => {
         const body = await problem(`?limit=${limit}`);
         expect(body.errors.map((e) => e.path)).toEqual(["limit"]);
@@ -148,6 +157,17 @@ describe("GET /api/v1/events", () => {
     it("an unknown type", async () => {
       const body = await problem("?type=disco");
       expect(body.errors.map((e) => e.path)).toEqual(["type"]);
+    });
+
+    it("a date before 1970", async () => {
+      const body = await problem(`?from=${encodeURIComponent("0000-01-01T00:00:00+01:00")}`);
+      expect(body.errors.map((e) => e.path)).toEqual(["from"]);
+    });
+
+    it("a repeated parameter", async () => {
+      const body = await problem("?limit=1&limit=2&city=berlin&city=paris");
+      expect(body.errors.map((e) => e.path).sort()).toEqual(["city", "limit"]);
+      expect(body.errors.find((e) => e.path === "limit")?.message).toContain("whole number");
     });
 
     it("a date that is not ISO 8601", async () => {

@@ -104,8 +104,53 @@ describe("no input produces a 500", () => {
     }
   });
 
+  it("repeated and malformed query parameters", async () => {
+    for (const query of ["?limit=1&limit=2", "?city=berlin&city=paris", "?city=%", "?city=%E0%A4%A", "?cursor=%FF%FE", "?type[]=milonga", "?from=0000-01-01T00:00:00%2B01:00"]) {
+      for (const path of ["/api/v1/events", "/events", "/"]) {
+        const res = await SELF.fetch(`https://mundo.test${path}${query}`);
+        await expectNoServerError(res, `${path}${query}`);
+      }
+    }
+  });
+
+  it("React Router's own data endpoints", async () => {
+    for (const path of ["/events.data?cursor=garbage", "/events.data?type=disco", "/_root.data?city=%00", "/__manifest?p=%2Fevents&version=x", "/__manifest?p=" + "x".repeat(3000)]) {
+      const res = await SELF.fetch(`https://mundo.test${path}`);
+      await expectNoServerError(res, path);
+    }
+  });
+
+  it("unsafe methods and HEAD on pages", async () => {
+    for (const path of ["/", "/events", "/no-such-page"]) {
+      for (const method of ["POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]) {
+        const res = await SELF.fetch(`https://mundo.test${path}`, { method, body: ["POST", "PUT", "PATCH"].includes(method) ? "x=1" : undefined });
+        await expectNoServerError(res, `${method} ${path}`);
+      }
+    }
+  });
+
+  it("a chunked body over the limit, without Content-Length", async () => {
+    const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= 2 * 1024 * 1024) return controller.close();
+        sent += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    });
+    const res = await SELF.fetch("https://mundo.test/api/v1/reports", { method: "POST", headers: { "Content-Type": "application/json" }, body });
+    expect(res.status).toBe(413);
+  });
+
+  it("an Origin of null", async () => {
+    const res = await SELF.fetch("https://mundo.test/api/v1/cities", { headers: { Origin: "null" } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
   it("hostile paths", async () => {
-    for (const path of ["/%2e%2e/%2e%2e/etc/passwd", "/api/v1/%00", "/api/v1/events/..%2f..%2f", "/events/<script>", "/" + "a/".repeat(500)]) {
+    for (const path of ["/%2e%2e/%2e%2e/etc/passwd", "/api/v1/%00", "/api/v1/events/..%2f..%2f", "/events/<script>", "/login/", "/events//", "/" + "a/".repeat(500)]) {
       const res = await SELF.fetch(`https://mundo.test${path}`);
       await expectNoServerError(res, path);
     }

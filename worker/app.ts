@@ -29,10 +29,13 @@ const OPENAPI_INFO = {
   },
 };
 
+/** Enough for any JSON or form we accept; media uploads will stream straight to R2. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-// Order matters: identify the request, time and log it, secure its headers, then refuse
-// to run on missing secrets before any handler can touch data.
+// Order matters: identify the request, time and log it, secure its headers, refuse to run
+// on missing secrets before any handler can touch data, and cap every body.
 app.use(requestId({ headerName: "X-Request-Id", generator: () => uuidv7() }));
 app.use(timing({ totalDescription: "Total" }));
 app.use(requestLog);
@@ -41,18 +44,20 @@ app.use(requireSecrets);
 app.use(serviceContext);
 
 app.use(
+  bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new PayloadTooLarge(`The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB.`);
+    },
+  }),
+);
+app.use(
   "/api/*",
   cors({
     origin: (origin, c) => (origin === c.env.APP_ORIGIN ? origin : null),
     credentials: true,
     exposeHeaders: ["X-Request-Id", "Server-Timing", "Retry-After"],
     maxAge: 600,
-  }),
-  bodyLimit({
-    maxSize: 1024 * 1024,
-    onError: () => {
-      throw new PayloadTooLarge("The request body is larger than 1 MiB.");
-    },
   }),
 );
 

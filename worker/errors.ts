@@ -18,15 +18,10 @@ export abstract class DomainError extends Error {
     this.errors = errors;
   }
 
-  /** The stable problem `type`, e.g. "https://mundotango.life/problems/not-found". */
+  /** The stable problem `type`, a relative URI such as "/problems/not-found". */
   get type(): string {
     return `/problems/${this.title.toLowerCase().replace(/[^a-z]+/g, "-")}`;
   }
-}
-
-export class BadRequest extends DomainError {
-  readonly status = 400;
-  readonly title = "Bad Request";
 }
 
 export class Invalid extends DomainError {
@@ -63,11 +58,6 @@ export class Conflict extends DomainError {
 export class PayloadTooLarge extends DomainError {
   readonly status = 413;
   readonly title = "Payload Too Large";
-}
-
-export class UnsupportedMediaType extends DomainError {
-  readonly status = 415;
-  readonly title = "Unsupported Media Type";
 }
 
 export class TooManyRequests extends DomainError {

@@ -2,8 +2,8 @@ import type { CityDto } from "../../worker/schemas/cities";
 import { LabelledSelect } from "./labelled-select";
 
 /**
- * A plain GET form, so switching city works without JavaScript; with JavaScript,
- * choosing a city submits at once.
+ * A plain GET form, so switching city works without JavaScript. It submits only on the
+ * button: changing page on every arrow key in a select would fail WCAG 3.2.2.
  */
 export function CityPicker({
   cities,
@@ -18,7 +18,7 @@ export function CityPicker({
 }) {
   return (
     <form method="get" action={action} className="flex flex-wrap items-end gap-3" role="search" aria-label="Choose a city">
-      <LabelledSelect label="City" name="city" defaultValue={selected ?? ""} onChange={(e) => e.currentTarget.form?.requestSubmit()}>
+      <LabelledSelect label="City" name="city" defaultValue={selected ?? ""}>
         {action === "/events" && <option value="">All cities</option>}
         {cities.map((city) => (
           <option key={city.slug} value={city.slug}>

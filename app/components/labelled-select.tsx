@@ -5,13 +5,11 @@ export function LabelledSelect({
   label,
   name,
   defaultValue,
-  onChange,
   children,
 }: {
   label: string;
   name: string;
   defaultValue: string;
-  onChange?: React.ChangeEventHandler<HTMLSelectElement>;
   children: React.ReactNode;
 }) {
   const id = useId();
@@ -24,7 +22,6 @@ export function LabelledSelect({
         id={id}
         name={name}
         defaultValue={defaultValue}
-        onChange={onChange}
         className="min-w-48 rounded-lg border border-stone-300 bg-white px-3 py-2 text-base text-ink"
       >
         {children}

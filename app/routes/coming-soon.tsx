@@ -8,7 +8,7 @@ const SECTIONS: Record<string, { title: string; blurb: string }> = {
 };
 
 export function loader({ request }: Route.LoaderArgs) {
-  const section = new URL(request.url).pathname.slice(1);
+  const section = new URL(request.url).pathname.replace(/^\/+|\/+$/g, "");
   return SECTIONS[section] ?? SECTIONS.community!;
 }
 

@@ -7,7 +7,7 @@ import { EVENT_TYPE_LABELS } from "../lib/format";
 import { serverContext } from "../server-context";
 import { eventTypes } from "../../db/schema/event-types";
 import { DomainError } from "../../worker/errors";
-import { fieldErrors } from "../../worker/middleware/validation";
+import { fieldErrors } from "../../worker/lib/field-errors";
 import { listEventsQuery } from "../../worker/schemas/events";
 import { listCities } from "../../worker/services/cities";
 import { listUpcomingEvents } from "../../worker/services/events";
@@ -25,7 +25,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   const params = Object.fromEntries([...new URL(request.url).searchParams].filter(([, value]) => value !== ""));
   const cities = await listCities(ctx);
   const parsed = listEventsQuery.safeParse(params);
-  const filters = { city: params.city, type: params.type, cursor: params.cursor };
+  const filters: Record<string, string | undefined> = { city: params.city, type: params.type, from: params.from, to: params.to, limit: params.limit, cursor: params.cursor };
   if (!parsed.success) {
     return data({ cities, filters, events: [], nextCursor: null, problems: fieldErrors(parsed.error) }, { status: 400 });
   }
@@ -41,11 +41,12 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 export default function Events({ loaderData }: Route.ComponentProps) {
   const { cities, filters, events, nextCursor, problems } = loaderData;
   const city = cities.find((c) => c.slug === filters.city);
-  const next = new URLSearchParams();
-  if (filters.city) next.set("city", filters.city);
-  if (filters.type) next.set("type", filters.type);
-  const firstPage = `/events${next.size ? `?${next}` : ""}`;
-  if (nextCursor) next.set("cursor", nextCursor);
+  const pageLink = (cursor: string | null) => {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(filters)) if (value && name !== "cursor") params.set(name, value);
+    if (cursor) params.set("cursor", cursor);
+    return `/events${params.size ? `?${params}` : ""}`;
+  };
 
   return (
     <>
@@ -79,7 +80,10 @@ export default function Events({ loaderData }: Route.ComponentProps) {
         </div>
       )}
 
-      <section aria-label="Events" className="mt-6">
+      <section aria-labelledby="results" className="mt-6">
+        <h2 id="results" className="sr-only">
+          Events
+        </h2>
         {events.length > 0 ? (
           <EventGrid events={events} />
         ) : (
@@ -97,7 +101,7 @@ export default function Events({ loaderData }: Route.ComponentProps) {
 
       <nav aria-label="Pagination" className="mt-8 flex flex-wrap items-center justify-between gap-4">
         {filters.cursor ? (
-          <a href={firstPage} className="font-semibold text-tango-700 hover:underline">
+          <a href={pageLink(null)} className="font-semibold text-tango-700 hover:underline">
             ← First page
           </a>
         ) : (
@@ -105,7 +109,7 @@ export default function Events({ loaderData }: Route.ComponentProps) {
         )}
         {nextCursor && (
           <a
-            href={`/events?${next}`}
+            href={pageLink(nextCursor)}
             rel="next"
             className="rounded-full bg-tango-600 px-5 py-2.5 font-semibold text-white hover:bg-tango-700"
           >

@@ -13,9 +13,9 @@ export function meta({ loaderData: data }: Route.MetaArgs) {
 }
 
 export async function loader({ request, context }: Route.LoaderArgs) {
-  const { ctx, visitorCityName } = context.get(serverContext);
+  const { ctx, visitor } = context.get(serverContext);
   const chosenSlug = new URL(request.url).searchParams.get("city");
-  const city = await resolveVisitorCity(ctx, { chosenSlug, cfCityName: visitorCityName });
+  const city = await resolveVisitorCity(ctx, { chosenSlug, visitor });
   if (!city) return null;
   const [cities, upcoming] = await Promise.all([listCities(ctx), listUpcomingEvents(ctx, { city: city.slug, limit: 9 })]);
   return { city: toCityDto(city), cities, events: upcoming.data, hasMore: upcoming.nextCursor !== null };

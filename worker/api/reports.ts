@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { browserReportBatch } from "../schemas/reports";
 import { recordBrowserReports } from "../services/reports";
 import { apiRouter } from "./router";
-import { problemResponses } from "./responses";
+import { bodyTooLargeResponse, problemResponses } from "./responses";
 
 const reportsRoute = createRoute({
   method: "post",
@@ -13,7 +13,7 @@ const reportsRoute = createRoute({
   request: {
     body: { required: true, content: { "application/reports+json": { schema: browserReportBatch }, "application/json": { schema: browserReportBatch } } },
   },
-  responses: { 204: { description: "Recorded." }, 413: problemResponses[400], ...problemResponses },
+  responses: { 204: { description: "Recorded." }, ...problemResponses, ...bodyTooLargeResponse },
 });
 
 export const reportsApi = apiRouter().openapi(reportsRoute, (c) => {

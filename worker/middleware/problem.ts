@@ -1,19 +1,12 @@
 import type { Context, ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { Toucan } from "toucan-js";
 import type { AppEnv } from "../env";
-import { DomainError, type FieldError, NotFound, TooManyRequests } from "../errors";
-import { log } from "../lib/log";
+import type { z } from "zod";
+import { DomainError, NotFound, TooManyRequests } from "../errors";
+import type { problemSchema } from "../schemas/common";
+import { reportError } from "../lib/report-error";
 
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  instance: string;
-  requestId: string;
-  errors?: FieldError[];
-}
+export type Problem = z.infer<typeof problemSchema>;
 
 export function problemResponse(c: Context<AppEnv>, error: DomainError): Response {
   const body: Problem = {
@@ -59,13 +52,13 @@ export const handleError: ErrorHandler<AppEnv> = (error, c) => {
     const title = STATUS_TITLES[error.status] ?? "Error";
     return problemResponse(c, new HttpProblem(error.status, title, error.message || title));
   }
-  log("error", "request.unhandled", {
-    requestId: c.get("requestId"),
-    path: new URL(c.req.url).pathname,
-    error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-    stack: error instanceof Error ? error.stack : undefined,
+  const executionCtx = executionContextOf(c);
+  reportError(error, {
+    env: c.env,
+    request: c.req.raw,
+    requestId: c.get("requestId") ?? "",
+    waitUntil: executionCtx ? (promise) => executionCtx.waitUntil(promise) : undefined,
   });
-  reportToSentry(c, error);
   return problemResponse(
     c,
     new HttpProblem(500, "Internal Server Error", "Something went wrong on our side. Quote the requestId if you contact support."),
@@ -76,22 +69,11 @@ export function apiNotFound(c: Context<AppEnv>): Response {
   return problemResponse(c, new NotFound(`No API endpoint at ${c.req.method} ${new URL(c.req.url).pathname}.`));
 }
 
-function reportToSentry(c: Context<AppEnv>, error: unknown): void {
-  const dsn = c.env.SENTRY_DSN;
-  if (!dsn) return;
-  let context: Context<AppEnv>["executionCtx"] | undefined;
+function executionContextOf(c: Context<AppEnv>): Context<AppEnv>["executionCtx"] | undefined {
   try {
-    context = c.executionCtx;
+    return c.executionCtx;
   } catch {
     // Requests built in tests carry no ExecutionContext; the report is then sent inline.
+    return undefined;
   }
-  const sentry = new Toucan({
-    dsn,
-    context,
-    request: c.req.raw,
-    environment: c.env.APP_ENV,
-    requestDataOptions: { allowedHeaders: ["user-agent", "x-request-id"], allowedSearchParams: /^(?!.*token).*$/ },
-  });
-  sentry.setTag("requestId", c.get("requestId") ?? "");
-  sentry.captureException(error);
 }

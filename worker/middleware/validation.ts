@@ -1,11 +1,8 @@
 import type { Hook } from "@hono/zod-openapi";
 import type { z } from "zod";
 import { Invalid } from "../errors";
+import { fieldErrors } from "../lib/field-errors";
 import type { AppEnv } from "../env";
-
-export function fieldErrors(error: z.ZodError) {
-  return error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
-}
 
 /** zod failures on params, query or body become one 400 problem naming every field. */
 export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) => {

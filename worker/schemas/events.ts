@@ -8,7 +8,7 @@ export const eventTypeSchema = z.enum(eventTypes, {
 });
 
 export const citySlugParam = z
-  .string()
+  .string({ error: "city must be given once, as a city slug such as buenos-aires" })
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "city must be a city slug such as buenos-aires")
   .max(64, "city must be a city slug such as buenos-aires");
 
@@ -16,7 +16,9 @@ export const citySlugParam = z
 export const listEventsQuery = z
   .object({
     city: citySlugParam.optional().meta({ description: "City slug (see /api/v1/cities).", example: "berlin" }),
-    from: instantParam.optional().meta({ description: "Events starting at or after this instant. Default: now." }),
+    from: instantParam
+      .optional()
+      .meta({ description: "Events starting at or after this instant. Default: events still running or yet to start." }),
     to: instantParam.optional().meta({ description: "Events starting before this instant." }),
     type: eventTypeSchema.optional(),
     limit: limitParam,

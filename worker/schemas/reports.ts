@@ -9,5 +9,6 @@ export const browserReportSchema = z.object({
   body: z.record(z.string().max(64), z.unknown()).optional(),
 });
 
-export const browserReportBatch = z.array(browserReportSchema).min(1).max(100).meta({ id: "BrowserReports" });
+/** Browsers batch a few reports at a time; more than this is noise aimed at our logs. */
+export const browserReportBatch = z.array(browserReportSchema).min(1).max(20).meta({ id: "BrowserReports" });
 export type BrowserReport = z.infer<typeof browserReportSchema>;

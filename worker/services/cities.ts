@@ -1,6 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import { cities, type City } from "../../db/schema";
 import type { Ctx } from "../env";
+import { nearest } from "../lib/geo";
 import type { CityDto } from "../schemas/cities";
 
 export async function listCities(ctx: Ctx): Promise<CityDto[]> {
@@ -12,24 +13,57 @@ export async function findCityBySlug(ctx: Ctx, slug: string): Promise<City | und
   return ctx.db.select().from(cities).where(eq(cities.slug, slug)).get();
 }
 
+/** Where Cloudflare places a visitor (`request.cf`); every field may be missing. */
+export interface VisitorLocation {
+  cityName?: string;
+  countryCode?: string;
+  latitude?: number;
+  longitude?: number;
+}
+
+/** A dancer in a suburb still belongs to the city's scene. */
+const NEARBY_KM = 150;
+
+export function visitorLocation(cf: unknown): VisitorLocation {
+  const fields = (cf ?? {}) as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === "string" && value.length > 0 && value.length < 100 ? value : undefined);
+  const coordinate = (value: unknown, limit: number) => {
+    const n = typeof value === "number" ? value : typeof value === "string" ? Number(value) : NaN;
+    return Number.isFinite(n) && Math.abs(n) <= limit ? n : undefined;
+  };
+  return {
+    cityName: text(fields.city),
+    countryCode: text(fields.country),
+    latitude: coordinate(fields.latitude, 90),
+    longitude: coordinate(fields.longitude, 180),
+  };
+}
+
 /**
- * The city a page opens on: the one the visitor chose, else Cloudflare's geolocation,
- * else the configured default (offline there is no geolocation); undefined only when
- * there are no cities at all.
+ * The city a page opens on: the one the visitor chose; else the nearest city to where
+ * Cloudflare places them; else one with their city's name in their country; else the
+ * configured default (offline there is no geolocation). Undefined only when there are no
+ * cities at all.
  */
 export async function resolveVisitorCity(
   ctx: Ctx,
-  { chosenSlug, cfCityName }: { chosenSlug?: string | null; cfCityName?: string },
+  { chosenSlug, visitor = {} }: { chosenSlug?: string | null; visitor?: VisitorLocation },
 ): Promise<City | undefined> {
   if (chosenSlug) {
     const chosen = await findCityBySlug(ctx, chosenSlug);
     if (chosen) return chosen;
   }
-  if (cfCityName) {
-    const match = await ctx.db.select().from(cities).where(eq(cities.name, cfCityName)).get();
-    if (match) return match;
-  }
-  return (await findCityBySlug(ctx, ctx.env.DEFAULT_CITY)) ?? (await ctx.db.select().from(cities).orderBy(asc(cities.name)).get());
+  const all = await ctx.db.select().from(cities).orderBy(asc(cities.name));
+  const { latitude, longitude } = visitor;
+  const near = latitude !== undefined && longitude !== undefined ? nearest({ latitude, longitude }, all, NEARBY_KM) : undefined;
+  const named = visitor.cityName
+    ? all.find((c) => sameName(c.name, visitor.cityName!) && (!visitor.countryCode || c.countryCode === visitor.countryCode))
+    : undefined;
+  return near ?? named ?? all.find((c) => c.slug === ctx.env.DEFAULT_CITY) ?? all[0];
+}
+
+function sameName(a: string, b: string): boolean {
+  return a.localeCompare(b, "en", { sensitivity: "base" }) === 0;
 }
 
 export function toCityDto(city: City): CityDto {

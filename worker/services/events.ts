@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, gte, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { cities, events, venues } from "../../db/schema";
 import type { Ctx } from "../env";
@@ -10,9 +10,16 @@ import { findCityBySlug } from "./cities";
 const eventCursor = z.object({ s: z.iso.datetime(), i: z.string().min(1).max(64) }).strict();
 
 /**
- * Upcoming events, oldest start first, keyset-paginated on (starts_at, id) so pages
- * never skip or repeat a row while events are added. Served by the events_*_starts_idx
- * indexes (see tests/query-plans.test.ts).
+ * No event lasts longer (festivals and marathons run a few days). It bounds how far back
+ * "still running" must look, so the default listing stays an index range scan.
+ */
+export const MAX_EVENT_DAYS = 14;
+
+/**
+ * Upcoming events, soonest start first: by default those still running or yet to start
+ * (a festival stays listed until it ends), or those starting in [from, to). Keyset-paginated
+ * on (starts_at, id) so pages never skip or repeat a row while events are added. Served by
+ * the events_*_starts_idx indexes (see tests/query-plans.test.ts).
  */
 export async function listUpcomingEvents(ctx: Ctx, query: ListEventsQuery, now: Date = new Date()): Promise<EventPage> {
   const filters: SQL[] = [];
@@ -23,7 +30,12 @@ export async function listUpcomingEvents(ctx: Ctx, query: ListEventsQuery, now: 
     filters.push(eq(events.cityId, city.id));
   }
   if (query.type) filters.push(eq(events.type, query.type));
-  filters.push(gte(events.startsAt, (query.from ? new Date(query.from) : now).toISOString()));
+  if (query.from) {
+    filters.push(gte(events.startsAt, new Date(query.from).toISOString()));
+  } else {
+    filters.push(gte(events.startsAt, new Date(now.getTime() - MAX_EVENT_DAYS * 86_400_000).toISOString()));
+    filters.push(gt(events.endsAt, now.toISOString()));
+  }
   if (query.to) filters.push(lt(events.startsAt, new Date(query.to).toISOString()));
   if (query.cursor !== undefined) {
     const after = decodeCursor(query.cursor, eventCursor);

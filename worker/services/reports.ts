@@ -7,7 +7,7 @@ const MAX_FIELD_CHARS = 300;
  * Browsers post CSP violations here (Reporting API). They go to the structured log with
  * every field clipped: the payload is attacker-controlled and must not flood the logs.
  */
-export function recordBrowserReports(reports: BrowserReport[], requestId: string): number {
+export function recordBrowserReports(reports: BrowserReport[], requestId: string): void {
   for (const report of reports) {
     const body = report.body ?? {};
     log("warn", "browser.report", {
@@ -19,7 +19,6 @@ export function recordBrowserReports(reports: BrowserReport[], requestId: string
       disposition: clip(body.disposition),
     });
   }
-  return reports.length;
 }
 
 function clip(value: unknown): string | undefined {
