@@ -1,13 +1,16 @@
 import { jobSchema, type Job } from "./jobs";
 import { handleHealthProbe } from "./jobs/health-probe";
+import { handleSendEmail } from "./jobs/send-email";
 import { log } from "../worker/lib/log";
 
 const MAX_BACKOFF_SECONDS = 15 * 60;
 
-async function runJob(job: Job, _env: Cloudflare.Env): Promise<void> {
+async function runJob(job: Job, env: Cloudflare.Env): Promise<void> {
   switch (job.type) {
     case "health.probe":
       return handleHealthProbe(job);
+    case "email.send":
+      return handleSendEmail(job, env);
   }
 }
 

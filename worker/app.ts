@@ -3,15 +3,19 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { timing } from "hono/timing";
+import { authApi } from "./api/auth";
 import { citiesApi } from "./api/cities";
+import { devMailbox } from "./api/dev-mailbox";
 import { renderApiDocs } from "./api/docs";
 import { eventsApi } from "./api/events";
 import { healthApi } from "./api/health";
+import { meApi } from "./api/me";
 import { helloApi } from "./api/hello";
 import { reportsApi } from "./api/reports";
 import type { AppEnv } from "./env";
 import { PayloadTooLarge, NotFound } from "./errors";
 import { uuidv7 } from "./lib/ids";
+import { authenticate } from "./middleware/auth";
 import { serviceContext } from "./middleware/context";
 import { apiNotFound, handleError, problemResponse } from "./middleware/problem";
 import { requestLog } from "./middleware/request-log";
@@ -56,22 +60,29 @@ app.use(
   cors({
     origin: (origin, c) => (origin === c.env.APP_ORIGIN ? origin : null),
     credentials: true,
-    exposeHeaders: ["X-Request-Id", "Server-Timing", "Retry-After"],
+    exposeHeaders: ["X-Request-Id", "Server-Timing", "Retry-After", "RateLimit", "RateLimit-Policy"],
     maxAge: 600,
   }),
 );
+
+app.use("/api/*", authenticate);
 
 app.route("/api", healthApi);
 app.route("/api", helloApi);
 app.route("/api/v1", eventsApi);
 app.route("/api/v1", citiesApi);
 app.route("/api/v1", reportsApi);
+app.route("/api/v1", authApi);
+app.route("/api/v1", meApi);
+app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
 app.doc31("/api/openapi.json", OPENAPI_INFO);
 app.get("/api/docs", (c) => c.html(renderApiDocs(app.getOpenAPI31Document(OPENAPI_INFO) as unknown as Record<string, unknown>)));
 app.all("/api/*", apiNotFound);
 
 // Chat upgrades are authorized here before they reach a ChatRoom; rooms arrive with the chat work.
 app.all("/ws/*", (c) => problemResponse(c, new NotFound("There is no chat room at this address.")));
+
+app.route("/dev", devMailbox);
 
 app.all("*", renderPage);
 

@@ -66,6 +66,8 @@ export class TooManyRequests extends DomainError {
   constructor(
     detail: string,
     readonly retryAfterSeconds: number,
+    /** RateLimit-Policy / RateLimit fields describing the limit that was hit. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail);
   }

@@ -1,6 +1,6 @@
 import { problemSchema } from "../schemas/common";
 
-const problem = (description: string) => ({
+export const problem = (description: string) => ({
   description,
   content: { "application/problem+json": { schema: problemSchema } },
 });

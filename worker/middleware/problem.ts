@@ -19,7 +19,7 @@ export function problemResponse(c: Context<AppEnv>, error: DomainError): Respons
     ...(error.errors ? { errors: error.errors } : {}),
   };
   const headers: Record<string, string> = { "Content-Type": "application/problem+json" };
-  if (error instanceof TooManyRequests) headers["Retry-After"] = String(error.retryAfterSeconds);
+  if (error instanceof TooManyRequests) Object.assign(headers, error.headers, { "Retry-After": String(error.retryAfterSeconds) });
   return c.body(JSON.stringify(body), error.status as 400, headers);
 }
 

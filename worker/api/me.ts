@@ -1,0 +1,49 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { meSchema, sessionSchema } from "../schemas/auth";
+import { listSessions, requireUser, revokeSession } from "../services/auth";
+import { getMe } from "../services/users";
+import { apiRouter } from "./router";
+import { problem, problemResponses } from "./responses";
+
+const signedIn = { security: [{ bearer: [] }] };
+const unauthorized = { 401: problem("Not signed in, or the token expired.") };
+
+const meRoute = createRoute({
+  method: "get",
+  path: "/me",
+  tags: ["Me"],
+  summary: "The signed-in member",
+  ...signedIn,
+  responses: { 200: { description: "Profile, roles and email status.", content: { "application/json": { schema: meSchema } } }, ...unauthorized, ...problemResponses },
+});
+
+const sessionsRoute = createRoute({
+  method: "get",
+  path: "/me/sessions",
+  tags: ["Me"],
+  summary: "Where you are signed in",
+  ...signedIn,
+  responses: {
+    200: { description: "Active sessions, oldest first.", content: { "application/json": { schema: z.object({ data: z.array(sessionSchema) }) } } },
+    ...unauthorized,
+    ...problemResponses,
+  },
+});
+
+const revokeSessionRoute = createRoute({
+  method: "delete",
+  path: "/me/sessions/{id}",
+  tags: ["Me"],
+  summary: "Sign out one of your sessions",
+  ...signedIn,
+  request: { params: z.object({ id: z.string().min(1).max(64) }) },
+  responses: { 204: { description: "Signed out there." }, 404: problem("You have no active session with that id."), ...unauthorized, ...problemResponses },
+});
+
+export const meApi = apiRouter()
+  .openapi(meRoute, async (c) => c.json(await getMe(c.var.ctx, requireUser(c.var.ctx).id), 200))
+  .openapi(sessionsRoute, async (c) => c.json({ data: await listSessions(c.var.ctx) }, 200))
+  .openapi(revokeSessionRoute, async (c) => {
+    await revokeSession(c.var.ctx, c.req.valid("param").id);
+    return c.body(null, 204);
+  });

@@ -1,0 +1,95 @@
+import { z } from "zod";
+import { mailLanguages, roles, tangoRoles } from "../../db/schema/users";
+import { newPasswordSchema, passwordProblems } from "../lib/password-policy";
+
+export const emailSchema = z
+  .email({ error: "email must be an email address such as ana@example.com" })
+  .max(254, "email must be at most 254 characters")
+  .transform((email) => email.toLowerCase())
+  .meta({ example: "ana@example.com" });
+
+export const handleSchema = z
+  .string()
+  .regex(/^[a-z0-9_]{3,30}$/, "handle must be 3–30 characters of a–z, 0–9 and _")
+  .meta({ example: "ana_baila" });
+
+/** Visible names: trimmed, no control characters; HTML is fine here and escaped on output. */
+export const displayNameSchema = z
+  .string()
+  .trim()
+  .min(1, "displayName must not be empty")
+  .max(80, "displayName must be at most 80 characters")
+  .regex(/^[^\p{Cc}\p{Cs}]*$/u, "displayName must not contain control characters")
+  .meta({ example: "Ana Gómez" });
+
+export const registerInput = z
+  .object({
+    email: emailSchema,
+    password: newPasswordSchema,
+    displayName: displayNameSchema,
+    handle: handleSchema.optional(),
+  })
+  .superRefine((input, ctx) => {
+    // newPasswordSchema already reported the context-free problems; add only the personal ones.
+    const general = new Set(passwordProblems(input.password));
+    for (const message of passwordProblems(input.password, input)) {
+      if (!general.has(message)) ctx.addIssue({ code: "custom", path: ["password"], message });
+    }
+  })
+  .meta({ id: "RegisterInput" });
+export type RegisterInput = z.infer<typeof registerInput>;
+
+export const loginInput = z
+  .object({
+    email: emailSchema,
+    // Existing passwords are checked, not judged: only bound the length.
+    password: z.string().min(1, "password must not be empty").max(1024, "password must be at most 1024 characters"),
+  })
+  .meta({ id: "LoginInput" });
+export type LoginInput = z.infer<typeof loginInput>;
+
+export const refreshInput = z
+  .object({ refreshToken: z.string().min(1).max(256, "refreshToken is not a token we issued") })
+  .meta({ id: "RefreshInput" });
+
+export const meSchema = z
+  .object({
+    id: z.string(),
+    handle: z.string(),
+    displayName: z.string(),
+    email: z.string(),
+    emailVerified: z.boolean(),
+    roles: z.array(z.enum(roles)),
+    tangoRole: z.enum(tangoRoles).nullable(),
+    homeCity: z.object({ slug: z.string(), name: z.string() }).nullable(),
+    bio: z.string(),
+    yearsDancing: z.number().int().nullable(),
+    languages: z.array(z.string()),
+    website: z.string().nullable(),
+    socialLinks: z.record(z.string(), z.string()),
+    language: z.enum(mailLanguages),
+    createdAt: z.string(),
+  })
+  .meta({ id: "Me" });
+export type MeDto = z.infer<typeof meSchema>;
+
+export const authResultSchema = z
+  .object({
+    user: meSchema,
+    accessToken: z.string().meta({ description: "JWT (HS256), valid 15 minutes. Send as `Authorization: Bearer …`." }),
+    accessTokenExpiresIn: z.number().int().meta({ description: "Seconds." }),
+    refreshToken: z.string().meta({ description: "Single use: exchange it at /auth/refresh for a new pair." }),
+  })
+  .meta({ id: "AuthResult" });
+export type AuthResult = z.infer<typeof authResultSchema>;
+
+export const sessionSchema = z
+  .object({
+    id: z.string(),
+    device: z.string(),
+    createdAt: z.string(),
+    lastUsedAt: z.string(),
+    current: z.boolean(),
+  })
+  .meta({ id: "Session" });
+export type SessionDto = z.infer<typeof sessionSchema>;
