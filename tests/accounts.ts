@@ -1,4 +1,5 @@
 import { SELF } from "cloudflare:test";
+import { vi } from "vitest";
 import type { AuthResult } from "../worker/schemas/auth";
 
 export const BASE = "https://mundo.test";
@@ -31,4 +32,21 @@ export async function member(overrides: { email?: string; password?: string; dis
   const res = await api("/auth/register", { method: "POST", json: { email, password, displayName: overrides.displayName ?? "Ana Gómez", handle: overrides.handle } });
   if (res.status !== 201) throw new Error(`register failed: ${res.status} ${await res.text()}`);
   return { ...(await res.json<AuthResult>()), email, password };
+}
+
+/**
+ * The token in the newest mail to `email` whose subject matches. Mail leaves through the
+ * JOBS queue, whose consumer runs on its own schedule: wait for it to land in the dev mailbox.
+ */
+export async function tokenFromMail(email: string, subject: RegExp): Promise<string> {
+  const mail = await vi.waitFor(
+    async () => {
+      const mails = await (await SELF.fetch(`${BASE}/dev/mailbox.json?to=${encodeURIComponent(email)}`)).json<{ subject: string; text: string }[]>();
+      const match = mails.find((m) => subject.test(m.subject));
+      if (!match) throw new Error(`no mail to ${email} matching ${subject} yet`);
+      return match;
+    },
+    { timeout: 15_000, interval: 100 },
+  );
+  return new URL(/https?:\/\/\S+/.exec(mail.text)![0]).searchParams.get("token")!;
 }

@@ -1,9 +1,9 @@
-import { env, SELF } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { SignJWT } from "jose";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { signAccessToken } from "../worker/lib/tokens";
 import type { AuthResult, MeDto } from "../worker/schemas/auth";
-import { api, BASE, GOOD_PASSWORD, member, uniqueEmail } from "./accounts";
+import { api, GOOD_PASSWORD, member, tokenFromMail, uniqueEmail } from "./accounts";
 
 type Problem = { status: number; detail: string; errors?: { path: string; message: string }[] };
 
@@ -78,21 +78,7 @@ describe("register", () => {
 });
 
 describe("email verification", () => {
-  async function verificationToken(email: string): Promise<string> {
-    const mail = await vi.waitFor(
-      async () => {
-        const res = await fetchMailbox(email);
-        if (res.length === 0) throw new Error("no mail yet");
-        return res[0]!;
-      },
-      { timeout: 15_000, interval: 100 },
-    );
-    return new URL(/https?:\/\/\S+/.exec(mail.text)![0]).searchParams.get("token")!;
-  }
-
-  async function fetchMailbox(email: string) {
-    return (await SELF.fetch(`${BASE}/dev/mailbox.json?to=${encodeURIComponent(email)}`)).json<{ subject: string; text: string }[]>();
-  }
+  const verificationToken = (email: string) => tokenFromMail(email, /Confirm your email/);
 
   it("mails a link that verifies the address once", async () => {
     const account = await member();
@@ -274,5 +260,59 @@ describe("cookie sessions and CSRF", () => {
     const account = await member();
     const res = await api("/auth/logout", { method: "POST", headers: { Cookie: `mt_access=${account.accessToken}`, Origin: env.APP_ORIGIN } });
     expect(res.status).toBe(204);
+  });
+});
+
+describe("password reset", () => {
+  const forgot = (email: string) => api("/auth/password/forgot", { method: "POST", json: { email } });
+  const reset = (token: string, password: string) => api("/auth/password/reset", { method: "POST", json: { token, password } });
+  const resetToken = (email: string) => tokenFromMail(email, /Reset your Mundo Tango password/);
+
+  it("answers the same whether or not the address has an account", async () => {
+    const account = await member();
+    const [known, unknown] = await Promise.all([forgot(account.email), forgot(uniqueEmail("ghost"))]);
+    expect(known.status).toBe(202);
+    expect(unknown.status).toBe(202);
+    expect(await known.text()).toBe(await unknown.text());
+  });
+
+  it("sets a new password once and signs the member out everywhere", async () => {
+    const account = await member();
+    await forgot(account.email);
+    const token = await resetToken(account.email);
+    const newPassword = "tandas-and-cortinas-till-dawn";
+    expect((await reset(token, newPassword)).status).toBe(204);
+    expect((await me(account.accessToken)).status).toBe(401);
+    expect((await api("/auth/refresh", { method: "POST", json: { refreshToken: account.refreshToken } })).status).toBe(401);
+    expect((await api("/auth/login", { method: "POST", json: { email: account.email, password: account.password } })).status).toBe(401);
+    expect((await api("/auth/login", { method: "POST", json: { email: account.email, password: newPassword } })).status).toBe(200);
+    const again = await reset(token, "yet-another-long-password");
+    expect(again.status).toBe(400);
+    expect((await again.json<Problem>()).errors?.map((e) => e.path)).toEqual(["token"]);
+  });
+
+  it("refuses a weak new password, naming the field, and keeps the link usable", async () => {
+    const account = await member();
+    await forgot(account.email);
+    const token = await resetToken(account.email);
+    const weak = await reset(token, "1234567890");
+    expect(weak.status).toBe(400);
+    expect((await weak.json<Problem>()).errors?.map((e) => e.path)).toContain("password");
+    expect((await reset(token, "a-much-better-passphrase")).status).toBe(204);
+  });
+
+  it("refuses a new password that contains the member's email name", async () => {
+    const account = await member({ email: uniqueEmail("valentina") });
+    await forgot(account.email);
+    const token = await resetToken(account.email);
+    const res = await reset(token, `${account.email.split("@")[0]}-forever`);
+    expect(res.status).toBe(400);
+    expect((await res.json<Problem>()).errors?.map((e) => e.path)).toEqual(["password"]);
+  });
+
+  it("refuses a made-up token", async () => {
+    const res = await reset("made-up-token", "a-much-better-passphrase");
+    expect(res.status).toBe(400);
+    expect((await res.json<Problem>()).errors?.map((e) => e.path)).toEqual(["token"]);
   });
 });

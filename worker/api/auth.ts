@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { authResultSchema, loginInput, refreshInput, registerInput } from "../schemas/auth";
+import { authResultSchema, forgotPasswordInput, loginInput, refreshInput, registerInput, resetPasswordInput, verifyEmailInput } from "../schemas/auth";
 import { login, logout, refresh, register } from "../services/auth";
 import { verifyEmail } from "../services/email-verification";
+import { requestPasswordReset, resetPassword } from "../services/password-reset";
 import { clientIp } from "../middleware/auth";
 import { apiRouter } from "./router";
 import { bodyTooLargeResponse, problem, problemResponses } from "./responses";
@@ -53,8 +54,28 @@ const verifyEmailRoute = createRoute({
   path: "/auth/verify-email",
   tags: ["Accounts"],
   summary: "Confirm an email address with the token from the mail",
-  request: { body: json(z.object({ token: z.string().min(1).max(256) }).meta({ id: "VerifyEmailInput" })) },
+  request: { body: json(verifyEmailInput) },
   responses: { 204: { description: "Verified." }, ...problemResponses },
+});
+
+const forgotPasswordRoute = createRoute({
+  method: "post",
+  path: "/auth/password/forgot",
+  tags: ["Accounts"],
+  summary: "Mail a password-reset link",
+  description: "Answers 202 whether or not the address has an account, so it reveals nothing.",
+  request: { body: json(forgotPasswordInput) },
+  responses: { 202: { description: "If the address has an account, a link is on its way." }, ...tooMany, ...problemResponses },
+});
+
+const resetPasswordRoute = createRoute({
+  method: "post",
+  path: "/auth/password/reset",
+  tags: ["Accounts"],
+  summary: "Set a new password with the mailed token",
+  description: "The token works once, for an hour. Every existing session is signed out.",
+  request: { body: json(resetPasswordInput) },
+  responses: { 204: { description: "Password changed; sign in again." }, ...problemResponses },
 });
 
 export const authApi = apiRouter()
@@ -73,6 +94,15 @@ export const authApi = apiRouter()
   })
   .openapi(verifyEmailRoute, async (c) => {
     await verifyEmail(c.var.ctx, c.req.valid("json").token);
+    return c.body(null, 204);
+  })
+  .openapi(forgotPasswordRoute, async (c) => {
+    await requestPasswordReset(c.var.ctx, c.req.valid("json").email, clientIp(c.req.raw.headers));
+    return c.body(null, 202);
+  })
+  .openapi(resetPasswordRoute, async (c) => {
+    const { token, password } = c.req.valid("json");
+    await resetPassword(c.var.ctx, token, password);
     return c.body(null, 204);
   });
 

@@ -52,6 +52,16 @@ export const refreshInput = z
   .object({ refreshToken: z.string().min(1).max(256, "refreshToken is not a token we issued") })
   .meta({ id: "RefreshInput" });
 
+export const forgotPasswordInput = z.object({ email: emailSchema }).meta({ id: "ForgotPasswordInput" });
+
+export const resetPasswordInput = z
+  .object({ token: z.string().min(1, "token must not be empty").max(256, "token is not a token we issued"), password: newPasswordSchema })
+  .meta({ id: "ResetPasswordInput" });
+
+export const verifyEmailInput = z
+  .object({ token: z.string().min(1, "token must not be empty").max(256, "token is not a token we issued") })
+  .meta({ id: "VerifyEmailInput" });
+
 export const meSchema = z
   .object({
     id: z.string(),

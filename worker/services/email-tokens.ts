@@ -23,6 +23,17 @@ export async function issueEmailToken(ctx: Ctx, userId: string, purpose: EmailTo
   return token;
 }
 
+/** Whose token this is, if it is still good, without spending it (so a form error keeps the link usable). */
+export async function peekEmailToken(ctx: Ctx, token: string, purpose: EmailTokenPurpose): Promise<string> {
+  const row = await ctx.db
+    .select({ userId: emailTokens.userId })
+    .from(emailTokens)
+    .where(and(eq(emailTokens.tokenHash, await sha256Hex(token)), eq(emailTokens.purpose, purpose), isNull(emailTokens.usedAt), gt(emailTokens.expiresAt, new Date().toISOString())))
+    .get();
+  if (!row) throw invalidLink();
+  return row.userId;
+}
+
 /**
  * Spends a token: returns its member's id exactly once, before it expires. The conditional
  * update makes a token that is clicked twice at the same moment work only once.
@@ -34,6 +45,10 @@ export async function consumeEmailToken(ctx: Ctx, token: string, purpose: EmailT
     .set({ usedAt: now })
     .where(and(eq(emailTokens.tokenHash, await sha256Hex(token)), eq(emailTokens.purpose, purpose), isNull(emailTokens.usedAt), gt(emailTokens.expiresAt, now)))
     .returning({ userId: emailTokens.userId });
-  if (!spent[0]) throw Invalid.field("token", "This link is invalid, expired or already used. Ask for a new one.");
+  if (!spent[0]) throw invalidLink();
   return spent[0].userId;
+}
+
+function invalidLink(): Invalid {
+  return Invalid.field("token", "This link is invalid, expired or already used. Ask for a new one.");
 }
