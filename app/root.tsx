@@ -11,11 +11,15 @@ export const links: Route.LinksFunction = () => [
 ];
 
 export function loader({ context }: Route.LoaderArgs) {
-  return { nonce: context.get(serverContext).nonce };
+  const { nonce, ctx } = context.get(serverContext);
+  const viewer = ctx.user ? { handle: ctx.user.handle, displayName: ctx.user.displayName, emailVerified: ctx.user.emailVerified } : null;
+  return { nonce, viewer };
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
-  const nonce = useRouteLoaderData<typeof loader>("root")?.nonce;
+  const root = useRouteLoaderData<typeof loader>("root");
+  const nonce = root?.nonce;
+  const viewer = root?.viewer ?? null;
   return (
     <html lang="en">
       <head>
@@ -32,7 +36,12 @@ export function Layout({ children }: { children: React.ReactNode }) {
         >
           Skip to content
         </a>
-        <SiteHeader />
+        <SiteHeader viewer={viewer} />
+        {viewer && !viewer.emailVerified && (
+          <p role="status" className="bg-amber-50 px-4 py-2 text-center text-sm text-amber-900">
+            Check your inbox and confirm your email to post, host events and list a place to stay.
+          </p>
+        )}
         <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 px-4 py-8 sm:px-6">
           {children}
         </main>

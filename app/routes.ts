@@ -6,6 +6,11 @@ export default [
   route("community", "routes/coming-soon.tsx", { id: "community" }),
   route("messages", "routes/coming-soon.tsx", { id: "messages" }),
   route("housing", "routes/coming-soon.tsx", { id: "housing" }),
-  route("login", "routes/coming-soon.tsx", { id: "login" }),
+  route("login", "routes/login.tsx"),
+  route("signup", "routes/signup.tsx"),
+  route("logout", "routes/logout.tsx"),
+  route("verify-email", "routes/verify-email.tsx"),
+  route("forgot-password", "routes/forgot-password.tsx"),
+  route("reset-password", "routes/reset-password.tsx"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

@@ -17,6 +17,7 @@ import { PayloadTooLarge, NotFound } from "./errors";
 import { uuidv7 } from "./lib/ids";
 import { authenticate } from "./middleware/auth";
 import { serviceContext } from "./middleware/context";
+import { pageSession } from "./middleware/page-session";
 import { apiNotFound, handleError, problemResponse } from "./middleware/problem";
 import { requestLog } from "./middleware/request-log";
 import { requireSecrets } from "./middleware/require-secrets";
@@ -82,8 +83,9 @@ app.all("/api/*", apiNotFound);
 // Chat upgrades are authorized here before they reach a ChatRoom; rooms arrive with the chat work.
 app.all("/ws/*", (c) => problemResponse(c, new NotFound("There is no chat room at this address.")));
 
+app.use("/dev/*", pageSession);
 app.route("/dev", devMailbox);
 
-app.all("*", renderPage);
+app.all("*", pageSession, renderPage);
 
 app.onError(handleError);

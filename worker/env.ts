@@ -28,6 +28,7 @@ export type AppEnv = { Bindings: Env; Variables: AppVariables };
 export interface CurrentUser {
   id: string;
   handle: string;
+  displayName: string;
   roles: Role[];
   emailVerified: boolean;
   sessionId: string;

@@ -1,4 +1,9 @@
-import { NavLink } from "react-router";
+import { Form, NavLink } from "react-router";
+
+export interface Viewer {
+  handle: string;
+  displayName: string;
+}
 
 const NAV = [
   { to: "/events", label: "Events" },
@@ -12,7 +17,7 @@ const linkClass = ({ isActive }: { isActive: boolean }) =>
     isActive ? "bg-tango-100 text-tango-700" : "text-stone-700 hover:bg-stone-100 hover:text-tango-700"
   }`;
 
-export function SiteHeader() {
+export function SiteHeader({ viewer }: { viewer: Viewer | null }) {
   return (
     <header className="border-b border-stone-200 bg-white/90 backdrop-blur">
       <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
@@ -33,12 +38,23 @@ export function SiteHeader() {
             ))}
           </ul>
         </nav>
-        <NavLink
-          to="/login"
-          className="ml-auto rounded-full border border-tango-600 px-4 py-2 text-sm font-semibold text-tango-700 hover:bg-tango-600 hover:text-white"
-        >
-          Sign in
-        </NavLink>
+        {viewer ? (
+          <Form method="post" action="/logout" className="ml-auto flex items-center gap-3">
+            <span className="max-w-40 truncate text-sm font-medium text-stone-700" title={`@${viewer.handle}`}>
+              {viewer.displayName}
+            </span>
+            <button type="submit" className="rounded-full border border-stone-300 px-4 py-2 text-sm font-semibold text-stone-700 hover:border-tango-600 hover:text-tango-700">
+              Sign out
+            </button>
+          </Form>
+        ) : (
+          <NavLink
+            to="/login"
+            className="ml-auto rounded-full border border-tango-600 px-4 py-2 text-sm font-semibold text-tango-700 hover:bg-tango-600 hover:text-white"
+          >
+            Sign in
+          </NavLink>
+        )}
       </div>
     </header>
   );

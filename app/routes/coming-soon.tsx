@@ -4,7 +4,6 @@ const SECTIONS: Record<string, { title: string; blurb: string }> = {
   community: { title: "Community", blurb: "Follow dancers, post memories and join your city's tango community." },
   messages: { title: "Messages", blurb: "Chat with dancers and organizers in real time." },
   housing: { title: "Housing", blurb: "Find a bed with a local host when you travel to a festival." },
-  login: { title: "Sign in", blurb: "Accounts open soon: sign up to RSVP, post and chat." },
 };
 
 export function loader({ request }: Route.LoaderArgs) {

@@ -3,7 +3,7 @@ import { authResultSchema, forgotPasswordInput, loginInput, refreshInput, regist
 import { login, logout, refresh, register } from "../services/auth";
 import { verifyEmail } from "../services/email-verification";
 import { requestPasswordReset, resetPassword } from "../services/password-reset";
-import { clientIp } from "../middleware/auth";
+import { clientInfo, clientIp } from "../middleware/auth";
 import { apiRouter } from "./router";
 import { bodyTooLargeResponse, problem, problemResponses } from "./responses";
 
@@ -80,10 +80,10 @@ const resetPasswordRoute = createRoute({
 
 export const authApi = apiRouter()
   .openapi(registerRoute, async (c) => {
-    return c.json(await register(c.var.ctx, c.req.valid("json"), clientOf(c.req.raw)), 201);
+    return c.json(await register(c.var.ctx, c.req.valid("json"), clientInfo(c.req.raw)), 201);
   })
   .openapi(loginRoute, async (c) => {
-    return c.json(await login(c.var.ctx, c.req.valid("json"), clientOf(c.req.raw)), 200);
+    return c.json(await login(c.var.ctx, c.req.valid("json"), clientInfo(c.req.raw)), 200);
   })
   .openapi(refreshRoute, async (c) => {
     return c.json(await refresh(c.var.ctx, c.req.valid("json").refreshToken), 200);
@@ -105,7 +105,3 @@ export const authApi = apiRouter()
     await resetPassword(c.var.ctx, token, password);
     return c.body(null, 204);
   });
-
-function clientOf(request: Request) {
-  return { ip: clientIp(request.headers), userAgent: request.headers.get("User-Agent") };
-}

@@ -2,13 +2,12 @@ import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
 import { Forbidden, Unauthorized } from "../errors";
+import { ACCESS_COOKIE } from "../lib/session-cookies";
 import { verifyAccessToken } from "../lib/tokens";
+import type { ClientInfo } from "../services/auth";
 import { loadCurrentUser } from "../services/users";
 
-export const ACCESS_COOKIE = "mt_access";
-export const REFRESH_COOKIE = "mt_refresh";
-
-const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+export const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
  * Establishes who is acting: API clients send `Authorization: Bearer`, the web sends the
@@ -37,4 +36,9 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
 /** The caller's address, for per-IP limits; Cloudflare sets the header, locally everyone is "local". */
 export function clientIp(headers: Headers): string {
   return headers.get("CF-Connecting-IP") ?? "local";
+}
+
+/** Where a sign-in comes from, for rate limits and the session list. */
+export function clientInfo(request: Request): ClientInfo {
+  return { ip: clientIp(request.headers), userAgent: request.headers.get("User-Agent") };
 }

@@ -45,13 +45,13 @@ export async function rolesOf(ctx: Ctx, userId: string): Promise<Role[]> {
  */
 export async function loadCurrentUser(ctx: Ctx, userId: string, sessionId: string): Promise<CurrentUser | undefined> {
   const row = await ctx.db
-    .select({ id: users.id, handle: users.handle, emailVerifiedAt: users.emailVerifiedAt })
+    .select({ id: users.id, handle: users.handle, displayName: users.displayName, emailVerifiedAt: users.emailVerifiedAt })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
     .get();
   if (!row) return undefined;
-  return { id: row.id, handle: row.handle, emailVerified: row.emailVerifiedAt !== null, roles: await rolesOf(ctx, row.id), sessionId };
+  return { id: row.id, handle: row.handle, displayName: row.displayName, emailVerified: row.emailVerifiedAt !== null, roles: await rolesOf(ctx, row.id), sessionId };
 }
 
 /** A free handle from a display name: "Ana Gómez" → ana_gomez, ana_gomez_2, … */

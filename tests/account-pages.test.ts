@@ -1,0 +1,154 @@
+import { env, SELF } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { signAccessToken } from "../worker/lib/tokens";
+import { GOOD_PASSWORD, member, tokenFromMail, uniqueEmail } from "./accounts";
+
+/**
+ * A browser form post from our own pages (browsers send Origin on POST). Page requests go
+ * to APP_ORIGIN itself: React Router also refuses actions whose Origin is not the URL's.
+ */
+function submit(path: string, fields: Record<string, string>, { origin = env.APP_ORIGIN, cookie }: { origin?: string; cookie?: string } = {}) {
+  const headers: Record<string, string> = { "Content-Type": "application/x-www-form-urlencoded", Origin: origin };
+  if (cookie) headers.Cookie = cookie;
+  return SELF.fetch(`${env.APP_ORIGIN}${path}`, { method: "POST", headers, body: new URLSearchParams(fields), redirect: "manual" });
+}
+
+const page = (path: string, cookie?: string) => SELF.fetch(`${env.APP_ORIGIN}${path}`, { headers: cookie ? { Cookie: cookie } : {}, redirect: "manual" });
+
+/** The cookies a response sets, as the next request's Cookie header. */
+function cookiesFrom(res: Response): string {
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0]!)
+    .filter((c) => !c.endsWith("="))
+    .join("; ");
+}
+
+describe("sign-in page", () => {
+  it("shows a form with email and password that works without JavaScript", async () => {
+    const html = await (await page("/login")).text();
+    expect(html).toMatch(/<form[^>]*method="post"/);
+    expect(html).toContain('name="email"');
+    expect(html).toContain('name="password"');
+  });
+
+  it("signs in, setting HttpOnly, Secure, SameSite=Lax cookies", async () => {
+    const account = await member();
+    const res = await submit("/login", { email: account.email, password: account.password });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("/");
+    const cookies = res.headers.getSetCookie();
+    for (const name of ["mt_access", "mt_refresh"]) {
+      const cookie = cookies.find((c) => c.startsWith(`${name}=`))!;
+      expect(cookie).toContain("HttpOnly");
+      expect(cookie).toContain("Secure");
+      expect(cookie).toContain("SameSite=Lax");
+    }
+    const home = await (await page("/", cookiesFrom(res))).text();
+    expect(home).toContain("Sign out");
+    expect(home).toContain(account.user.displayName);
+  });
+
+  it("explains a wrong password without saying which part was wrong", async () => {
+    const account = await member();
+    const res = await submit("/login", { email: account.email, password: "definitely-not-it" });
+    expect(res.status).toBe(401);
+    expect(await res.text()).toContain("The email or password is not right.");
+  });
+
+  it("refuses a sign-in form posted from another site", async () => {
+    const account = await member();
+    const res = await submit("/login", { email: account.email, password: account.password }, { origin: "https://evil.example" });
+    expect(res.status).toBe(403);
+    expect(res.headers.getSetCookie()).toEqual([]);
+  });
+
+  it("never redirects to another site after signing in", async () => {
+    const account = await member();
+    for (const redirectTo of ["https://evil.example/", "//evil.example/", "/\\evil.example"]) {
+      const res = await submit("/login", { email: account.email, password: account.password, redirectTo });
+      expect(res.headers.get("location")).toBe("/");
+    }
+  });
+});
+
+describe("sessions in the browser", () => {
+  it("renews an expired access cookie with the refresh cookie", async () => {
+    const account = await member();
+    const signedIn = await submit("/login", { email: account.email, password: account.password });
+    const refreshCookie = signedIn.headers.getSetCookie().find((c) => c.startsWith("mt_refresh="))!.split(";")[0]!;
+    const expired = await signAccessToken(env.JWT_SECRET, { userId: account.user.id, sessionId: "gone" }, Math.floor(Date.now() / 1000) - 3600);
+    const res = await page("/", `mt_access=${expired}; ${refreshCookie}`);
+    expect(await res.text()).toContain("Sign out");
+    expect(res.headers.getSetCookie().some((c) => c.startsWith("mt_access=") && !c.startsWith("mt_access=;"))).toBe(true);
+  });
+
+  it("treats a dead session as a visitor and clears its cookies", async () => {
+    const res = await page("/", "mt_access=garbage; mt_refresh=garbage");
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("Sign in");
+    expect(res.headers.getSetCookie().every((c) => /Max-Age=0/.test(c))).toBe(true);
+  });
+
+  it("signs out with a POST and clears the cookies", async () => {
+    const account = await member();
+    const cookie = cookiesFrom(await submit("/login", { email: account.email, password: account.password }));
+    const res = await submit("/logout", {}, { cookie });
+    expect(res.status).toBe(302);
+    expect(res.headers.getSetCookie().every((c) => /Max-Age=0/.test(c))).toBe(true);
+    expect(await (await page("/", cookie)).text()).not.toContain("Sign out");
+  });
+});
+
+describe("sign-up page", () => {
+  it("creates an account and signs in", async () => {
+    const res = await submit("/signup", { displayName: "Mateo Rossi", email: uniqueEmail("mateo"), password: GOOD_PASSWORD });
+    expect(res.status).toBe(302);
+    const home = await (await page("/", cookiesFrom(res))).text();
+    expect(home).toContain("Mateo Rossi");
+    expect(home).toContain("confirm your email");
+  });
+
+  it("shows each problem next to its field and keeps what was typed", async () => {
+    const res = await submit("/signup", { displayName: "Mateo", email: "not-an-email", password: "short" });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain("email must be an email address");
+    expect(html).toContain("password must be at least 10 characters");
+    expect(html).toContain('value="not-an-email"');
+    expect(html).toContain('aria-invalid="true"');
+  });
+
+  it("escapes a name full of HTML wherever it is shown", async () => {
+    const res = await submit("/signup", { displayName: `<script>alert(1)</script><img src=x onerror=alert(2)>`, email: uniqueEmail("xss"), password: GOOD_PASSWORD });
+    const html = await (await page("/", cookiesFrom(res))).text();
+    expect(html).not.toContain("<script>alert(1)");
+    expect(html).not.toContain("<img src=x onerror");
+    expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+  });
+});
+
+describe("mailed links", () => {
+  it("confirm an email only after a click on the page", async () => {
+    const account = await member();
+    const token = await tokenFromMail(account.email, /Confirm your email/);
+    const shown = await (await page(`/verify-email?token=${token}`)).text();
+    expect(shown).toContain("Confirm my email");
+    const res = await submit("/verify-email", { token });
+    expect(await res.text()).toContain("Your email is confirmed.");
+    const again = await submit("/verify-email", { token });
+    expect(again.status).toBe(400);
+    expect(await again.text()).toContain("invalid, expired or already used");
+  });
+
+  it("reset a password through the forgot and reset pages", async () => {
+    const account = await member();
+    const asked = await submit("/forgot-password", { email: account.email });
+    expect(await asked.text()).toContain("is on its way");
+    const token = await tokenFromMail(account.email, /Reset your Mundo Tango password/);
+    const res = await submit("/reset-password", { token, password: "a-brand-new-passphrase" });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("/login?reset=1");
+    expect((await submit("/login", { email: account.email, password: "a-brand-new-passphrase" })).status).toBe(302);
+  });
+});
