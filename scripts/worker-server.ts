@@ -10,8 +10,20 @@ export interface WorkerServer {
   stop: () => Promise<void>;
 }
 
-export async function startWorker({ port, persistTo, readyTimeoutMs = 60_000 }: { port: number; persistTo?: string; readyTimeoutMs?: number }): Promise<WorkerServer> {
-  const child = spawn(process.execPath, [WRANGLER_BIN, "dev", "--port", String(port), "--ip", "127.0.0.1", ...persistArgs(persistTo)], {
+export async function startWorker({
+  port,
+  persistTo,
+  vars = {},
+  readyTimeoutMs = 60_000,
+}: {
+  port: number;
+  persistTo?: string;
+  /** Overrides of wrangler.toml vars, e.g. APP_ORIGIN for the address actually served. */
+  vars?: Record<string, string>;
+  readyTimeoutMs?: number;
+}): Promise<WorkerServer> {
+  const varArgs = Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
+  const child = spawn(process.execPath, [WRANGLER_BIN, "dev", "--port", String(port), "--ip", "127.0.0.1", ...varArgs, ...persistArgs(persistTo)], {
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
     env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" },

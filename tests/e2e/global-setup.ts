@@ -19,7 +19,8 @@ export default async function setup(project: TestProject) {
   buildWorker();
   rmSync(".e2e", { recursive: true, force: true });
   migrateAndSeed(STATE_DIR);
-  const server = await startWorker({ port: PORT, persistTo: STATE_DIR });
+  // Mailed links point at APP_ORIGIN: make it the address the browser tests use.
+  const server = await startWorker({ port: PORT, persistTo: STATE_DIR, vars: { APP_ORIGIN: `http://127.0.0.1:${PORT}` } });
   project.provide("baseURL", server.url);
   return server.stop;
 }

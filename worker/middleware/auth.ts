@@ -23,7 +23,7 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const token = bearer ?? cookie;
   if (!token) return next();
 
-  if (cookie && !SAFE_METHODS.has(c.req.method) && c.req.header("Origin") !== c.env.APP_ORIGIN) {
+  if (cookie && !SAFE_METHODS.has(c.req.method) && !isSameOrigin(c.req.raw)) {
     throw new Forbidden("This request did not come from Mundo Tango's own pages.");
   }
   const claims = await verifyAccessToken(c.env.JWT_SECRET, token);
@@ -41,4 +41,9 @@ export function clientIp(headers: Headers): string {
 /** Where a sign-in comes from, for rate limits and the session list. */
 export function clientInfo(request: Request): ClientInfo {
   return { ip: clientIp(request.headers), userAgent: request.headers.get("User-Agent") };
+}
+
+/** Browsers send Origin on every cross-site unsafe request; ours must name this very site. */
+export function isSameOrigin(request: Request): boolean {
+  return request.headers.get("Origin") === new URL(request.url).origin;
 }

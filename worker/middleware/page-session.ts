@@ -6,7 +6,7 @@ import { ACCESS_COOKIE, clearedSessionCookies, REFRESH_COOKIE, sessionCookies } 
 import { verifyAccessToken } from "../lib/tokens";
 import { refresh } from "../services/auth";
 import { loadCurrentUser } from "../services/users";
-import { SAFE_METHODS } from "./auth";
+import { isSameOrigin, SAFE_METHODS } from "./auth";
 
 /**
  * Who is browsing. Pages are lenient where the API is strict: an expired access cookie is
@@ -15,7 +15,7 @@ import { SAFE_METHODS } from "./auth";
  * Origin, so no other site can submit our forms (CSRF, login CSRF).
  */
 export const pageSession = createMiddleware<AppEnv>(async (c, next) => {
-  if (!SAFE_METHODS.has(c.req.method) && c.req.header("Origin") !== c.env.APP_ORIGIN) {
+  if (!SAFE_METHODS.has(c.req.method) && !isSameOrigin(c.req.raw)) {
     return c.text("This form was not sent from Mundo Tango's own pages.", 403);
   }
   const ctx = c.var.ctx;
