@@ -12,5 +12,6 @@ export default [
   route("verify-email", "routes/verify-email.tsx"),
   route("forgot-password", "routes/forgot-password.tsx"),
   route("reset-password", "routes/reset-password.tsx"),
+  route("people/:handle", "routes/people.$handle.tsx"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

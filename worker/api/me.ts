@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { meSchema, sessionSchema } from "../schemas/auth";
-import { listSessions, requireUser, revokeSession } from "../services/auth";
-import { getMe } from "../services/users";
+import { meSchema, sessionSchema, updateProfileInput } from "../schemas/auth";
+import { listSessions, revokeSession } from "../services/auth";
+import { getMe, requireSignedIn, updateMe } from "../services/users";
 import { apiRouter } from "./router";
 import { problem, problemResponses } from "./responses";
 
@@ -15,6 +15,17 @@ const meRoute = createRoute({
   summary: "The signed-in member",
   ...signedIn,
   responses: { 200: { description: "Profile, roles and email status.", content: { "application/json": { schema: meSchema } } }, ...unauthorized, ...problemResponses },
+});
+
+const updateMeRoute = createRoute({
+  method: "patch",
+  path: "/me",
+  tags: ["Me"],
+  summary: "Edit your profile",
+  description: "Send only the fields to change; `null` clears one.",
+  ...signedIn,
+  request: { body: { required: true, content: { "application/json": { schema: updateProfileInput } } } },
+  responses: { 200: { description: "The updated profile.", content: { "application/json": { schema: meSchema } } }, ...unauthorized, ...problemResponses },
 });
 
 const sessionsRoute = createRoute({
@@ -41,7 +52,8 @@ const revokeSessionRoute = createRoute({
 });
 
 export const meApi = apiRouter()
-  .openapi(meRoute, async (c) => c.json(await getMe(c.var.ctx, requireUser(c.var.ctx).id), 200))
+  .openapi(meRoute, async (c) => c.json(await getMe(c.var.ctx, requireSignedIn(c.var.ctx).id), 200))
+  .openapi(updateMeRoute, async (c) => c.json(await updateMe(c.var.ctx, c.req.valid("json")), 200))
   .openapi(sessionsRoute, async (c) => c.json({ data: await listSessions(c.var.ctx) }, 200))
   .openapi(revokeSessionRoute, async (c) => {
     await revokeSession(c.var.ctx, c.req.valid("param").id);

@@ -103,3 +103,44 @@ export const sessionSchema = z
   })
   .meta({ id: "Session" });
 export type SessionDto = z.infer<typeof sessionSchema>;
+
+const httpsUrl = z
+  .url({ protocol: /^https$/, error: "must be an https:// address" })
+  .max(300, "must be at most 300 characters");
+
+export const socialNetworks = ["instagram", "facebook", "youtube", "tiktok", "x", "mastodon"] as const;
+
+/** Every field optional; null clears it. Unknown fields are refused rather than ignored. */
+export const updateProfileInput = z
+  .strictObject({
+    displayName: displayNameSchema.optional(),
+    bio: z.string().max(2000, "bio must be at most 2000 characters").optional(),
+    homeCity: z.string().regex(/^[a-z0-9-]{1,64}$/, "homeCity must be a city slug such as buenos-aires").nullable().optional(),
+    tangoRole: z.enum(tangoRoles, { error: `tangoRole must be one of ${tangoRoles.join(", ")}` }).nullable().optional(),
+    yearsDancing: z.number().int("yearsDancing must be a whole number").min(0, "yearsDancing must be 0 or more").max(80, "yearsDancing must be at most 80").nullable().optional(),
+    languages: z
+      .array(z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "each language must be a language tag such as es or pt-BR"))
+      .max(10, "at most 10 languages")
+      .optional(),
+    website: httpsUrl.nullable().optional(),
+    socialLinks: z.partialRecord(z.enum(socialNetworks), httpsUrl).optional(),
+    language: z.enum(mailLanguages, { error: `language must be one of ${mailLanguages.join(", ")}` }).optional(),
+  })
+  .meta({ id: "UpdateProfileInput" });
+export type UpdateProfileInput = z.infer<typeof updateProfileInput>;
+
+export const publicProfileSchema = z
+  .object({
+    handle: z.string(),
+    displayName: z.string(),
+    tangoRole: z.enum(tangoRoles).nullable(),
+    homeCity: z.object({ slug: z.string(), name: z.string() }).nullable(),
+    bio: z.string(),
+    yearsDancing: z.number().int().nullable(),
+    languages: z.array(z.string()),
+    website: z.string().nullable(),
+    socialLinks: z.record(z.string(), z.string()),
+    memberSince: z.string(),
+  })
+  .meta({ id: "PublicProfile" });
+export type PublicProfile = z.infer<typeof publicProfileSchema>;

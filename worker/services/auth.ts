@@ -9,7 +9,7 @@ import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_SECONDS, randomToken, sha25
 import type { AuthResult, LoginInput, RegisterInput, SessionDto } from "../schemas/auth";
 import { sendVerificationEmail } from "./email-verification";
 import { assertLoginAllowed, clearLoginFailures, enforce, recordLoginFailure } from "./rate-limit";
-import { getMe, uniqueHandleFrom } from "./users";
+import { getMe, requireSignedIn, uniqueHandleFrom } from "./users";
 
 /** Where a sign-in comes from: for rate limits and the session list. */
 export interface ClientInfo {
@@ -94,12 +94,12 @@ export async function refresh(ctx: Ctx, refreshToken: string): Promise<AuthResul
 }
 
 export async function logout(ctx: Ctx): Promise<void> {
-  const user = requireUser(ctx);
+  const user = requireSignedIn(ctx);
   await revokeSessionRow(ctx, user.sessionId, "logout");
 }
 
 export async function listSessions(ctx: Ctx): Promise<SessionDto[]> {
-  const user = requireUser(ctx);
+  const user = requireSignedIn(ctx);
   const rows = await ctx.db
     .select()
     .from(sessions)
@@ -110,7 +110,7 @@ export async function listSessions(ctx: Ctx): Promise<SessionDto[]> {
 
 /** Ends one of the member's own sessions; another member's id is simply not found. */
 export async function revokeSession(ctx: Ctx, sessionId: string): Promise<void> {
-  const user = requireUser(ctx);
+  const user = requireSignedIn(ctx);
   const session = await ctx.db.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.id, sessionId), eq(sessions.userId, user.id), isNull(sessions.revokedAt))).get();
   if (!session) throw new NotFound("You have no active session with that id.");
   await revokeSessionRow(ctx, session.id, "revoked_by_member");
@@ -119,11 +119,6 @@ export async function revokeSession(ctx: Ctx, sessionId: string): Promise<void> 
 /** Ends every session of a member, e.g. after a password reset. */
 export async function revokeAllSessions(ctx: Ctx, userId: string, reason: string): Promise<void> {
   await ctx.db.update(sessions).set({ revokedAt: new Date().toISOString(), revokedReason: reason }).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
-}
-
-export function requireUser(ctx: Ctx): NonNullable<Ctx["user"]> {
-  if (!ctx.user) throw new Unauthorized("Sign in to do this.");
-  return ctx.user;
 }
 
 async function startSession(ctx: Ctx, userId: string, client: ClientInfo): Promise<AuthResult> {

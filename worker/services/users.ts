@@ -1,25 +1,24 @@
-import { and, eq, gte, isNull, lt } from "drizzle-orm";
+import { and, eq, gte, isNull, lt, type SQL } from "drizzle-orm";
 import { cities, sessions, userRoles, users, type Role } from "../../db/schema";
 import type { CurrentUser, Ctx } from "../env";
-import { NotFound } from "../errors";
-import type { MeDto } from "../schemas/auth";
+import { Invalid, NotFound, Unauthorized } from "../errors";
+import type { MeDto, PublicProfile, UpdateProfileInput } from "../schemas/auth";
 
-export async function getMe(ctx: Ctx, userId: string): Promise<MeDto> {
-  const row = await ctx.db
+async function profileRow(ctx: Ctx, where: SQL) {
+  return ctx.db
     .select({ user: users, city: { slug: cities.slug, name: cities.name } })
     .from(users)
     .leftJoin(cities, eq(cities.id, users.homeCityId))
-    .where(eq(users.id, userId))
+    .where(where)
     .get();
-  if (!row) throw new NotFound("There is no such member.");
-  const { user, city } = row;
+}
+
+type ProfileRow = NonNullable<Awaited<ReturnType<typeof profileRow>>>;
+
+function toPublicProfile({ user, city }: ProfileRow): PublicProfile {
   return {
-    id: user.id,
     handle: user.handle,
     displayName: user.displayName,
-    email: user.email,
-    emailVerified: user.emailVerifiedAt !== null,
-    roles: await rolesOf(ctx, user.id),
     tangoRole: user.tangoRole,
     homeCity: city?.slug ? { slug: city.slug, name: city.name } : null,
     bio: user.bio,
@@ -27,9 +26,59 @@ export async function getMe(ctx: Ctx, userId: string): Promise<MeDto> {
     languages: parseJson<string[]>(user.spokenLanguages, []),
     website: user.website,
     socialLinks: parseJson<Record<string, string>>(user.socialLinks, {}),
-    language: user.language,
-    createdAt: user.createdAt,
+    memberSince: user.createdAt,
   };
+}
+
+export async function getMe(ctx: Ctx, userId: string): Promise<MeDto> {
+  const row = await profileRow(ctx, eq(users.id, userId));
+  if (!row) throw new NotFound("There is no such member.");
+  const { memberSince, ...profile } = toPublicProfile(row);
+  return {
+    ...profile,
+    id: row.user.id,
+    email: row.user.email,
+    emailVerified: row.user.emailVerifiedAt !== null,
+    roles: await rolesOf(ctx, row.user.id),
+    language: row.user.language,
+    createdAt: memberSince,
+  };
+}
+
+/** What anyone may see of a member: never the email, roles or sessions. */
+export async function getPublicProfile(ctx: Ctx, handle: string): Promise<PublicProfile> {
+  const row = await profileRow(ctx, eq(users.handle, handle.toLowerCase()));
+  if (!row) throw new NotFound(`There is no member @${handle}.`);
+  return toPublicProfile(row);
+}
+
+/** Changes only the fields given; null clears a field. */
+export async function updateMe(ctx: Ctx, input: UpdateProfileInput): Promise<MeDto> {
+  const me = requireSignedIn(ctx);
+  const changes: Partial<typeof users.$inferInsert> = { updatedAt: new Date().toISOString() };
+  if (input.displayName !== undefined) changes.displayName = input.displayName;
+  if (input.bio !== undefined) changes.bio = input.bio;
+  if (input.tangoRole !== undefined) changes.tangoRole = input.tangoRole;
+  if (input.yearsDancing !== undefined) changes.yearsDancing = input.yearsDancing;
+  if (input.languages !== undefined) changes.spokenLanguages = JSON.stringify([...new Set(input.languages)]);
+  if (input.website !== undefined) changes.website = input.website;
+  if (input.socialLinks !== undefined) changes.socialLinks = JSON.stringify(input.socialLinks);
+  if (input.language !== undefined) changes.language = input.language;
+  if (input.homeCity !== undefined) {
+    if (input.homeCity === null) changes.homeCityId = null;
+    else {
+      const city = await ctx.db.select({ id: cities.id }).from(cities).where(eq(cities.slug, input.homeCity)).get();
+      if (!city) throw Invalid.field("homeCity", `There is no city with the slug "${input.homeCity}".`);
+      changes.homeCityId = city.id;
+    }
+  }
+  await ctx.db.update(users).set(changes).where(eq(users.id, me.id));
+  return getMe(ctx, me.id);
+}
+
+export function requireSignedIn(ctx: Ctx): CurrentUser {
+  if (!ctx.user) throw new Unauthorized("Sign in to do this.");
+  return ctx.user;
 }
 
 export async function rolesOf(ctx: Ctx, userId: string): Promise<Role[]> {
