@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { COMMON_PASSWORDS } from "./common-passwords";
+import { COMMON_PASSWORDS } from "./common-passwords.ts";
 
 /** Counted in Unicode code points after NFC, so "🐧" or "é" is one character whatever the keyboard sent. */
 export const MIN_PASSWORD_LENGTH = 10;
