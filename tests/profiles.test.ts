@@ -109,3 +109,36 @@ describe("public profiles", () => {
     expect(await res.text()).toContain("Page not found");
   });
 });
+
+describe("deleting your account", () => {
+  const deleteMe = (token: string, password: string) => api("/me", { method: "DELETE", token, json: { password } });
+
+  it("needs the right password and changes nothing otherwise", async () => {
+    const account = await member();
+    expect((await deleteMe(account.accessToken, "not-my-password")).status).toBe(401);
+    expect((await api("/me", { token: account.accessToken })).status).toBe(200);
+  });
+
+  it("removes the member and every way in, and keeps their events without naming them", async () => {
+    const account = await member();
+    const event = await env.DB.prepare("SELECT id FROM events LIMIT 1").first<{ id: string }>();
+    await env.DB.prepare("UPDATE events SET organizer_id = ? WHERE id = ?").bind(account.user.id, event!.id).run();
+
+    expect((await deleteMe(account.accessToken, account.password)).status).toBe(204);
+    expect((await api("/me", { token: account.accessToken })).status).toBe(401);
+    expect((await api("/auth/refresh", { method: "POST", json: { refreshToken: account.refreshToken } })).status).toBe(401);
+    expect((await api("/auth/login", { method: "POST", json: { email: account.email, password: account.password } })).status).toBe(401);
+    expect((await api(`/users/${account.user.handle}`)).status).toBe(404);
+    for (const table of ["users", "user_roles", "sessions"]) {
+      const column = table === "users" ? "id" : "user_id";
+      expect(await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${column} = ?`).bind(account.user.id).first<{ n: number }>()).toEqual({ n: 0 });
+    }
+    expect(await env.DB.prepare("SELECT organizer_id FROM events WHERE id = ?").bind(event!.id).first()).toEqual({ organizer_id: null });
+  });
+
+  it("lets the same email sign up again afterwards", async () => {
+    const account = await member();
+    await deleteMe(account.accessToken, account.password);
+    expect((await member({ email: account.email })).user.email).toBe(account.email);
+  });
+});

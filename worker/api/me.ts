@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { meSchema, sessionSchema, updateProfileInput } from "../schemas/auth";
+import { deleteAccountInput, meSchema, sessionSchema, updateProfileInput } from "../schemas/auth";
+import { deleteAccount } from "../services/account-deletion";
 import { listSessions, revokeSession } from "../services/auth";
 import { getMe, requireSignedIn, updateMe } from "../services/users";
 import { apiRouter } from "./router";
@@ -28,6 +29,17 @@ const updateMeRoute = createRoute({
   responses: { 200: { description: "The updated profile.", content: { "application/json": { schema: meSchema } } }, ...unauthorized, ...problemResponses },
 });
 
+const deleteMeRoute = createRoute({
+  method: "delete",
+  path: "/me",
+  tags: ["Me"],
+  summary: "Delete your account",
+  description: "Needs your password. Personal data is removed; events you organized stay, with no organizer named.",
+  ...signedIn,
+  request: { body: { required: true, content: { "application/json": { schema: deleteAccountInput } } } },
+  responses: { 204: { description: "Deleted." }, ...unauthorized, 429: problem("Too many wrong passwords; wait `Retry-After` seconds."), ...problemResponses },
+});
+
 const sessionsRoute = createRoute({
   method: "get",
   path: "/me/sessions",
@@ -54,6 +66,10 @@ const revokeSessionRoute = createRoute({
 export const meApi = apiRouter()
   .openapi(meRoute, async (c) => c.json(await getMe(c.var.ctx, requireSignedIn(c.var.ctx).id), 200))
   .openapi(updateMeRoute, async (c) => c.json(await updateMe(c.var.ctx, c.req.valid("json")), 200))
+  .openapi(deleteMeRoute, async (c) => {
+    await deleteAccount(c.var.ctx, c.req.valid("json").password);
+    return c.body(null, 204);
+  })
   .openapi(sessionsRoute, async (c) => c.json({ data: await listSessions(c.var.ctx) }, 200))
   .openapi(revokeSessionRoute, async (c) => {
     await revokeSession(c.var.ctx, c.req.valid("param").id);

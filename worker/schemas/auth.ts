@@ -144,3 +144,7 @@ export const publicProfileSchema = z
   })
   .meta({ id: "PublicProfile" });
 export type PublicProfile = z.infer<typeof publicProfileSchema>;
+
+export const deleteAccountInput = z
+  .object({ password: z.string().min(1, "password must not be empty").max(1024, "password must be at most 1024 characters") })
+  .meta({ id: "DeleteAccountInput" });
