@@ -13,5 +13,6 @@ export default [
   route("forgot-password", "routes/forgot-password.tsx"),
   route("reset-password", "routes/reset-password.tsx"),
   route("people/:handle", "routes/people.$handle.tsx"),
+  route("settings/profile", "routes/settings.profile.tsx"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

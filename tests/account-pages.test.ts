@@ -1,7 +1,10 @@
 import { env, SELF } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { signAccessToken } from "../worker/lib/tokens";
 import { GOOD_PASSWORD, member, tokenFromMail, uniqueEmail } from "./accounts";
+import { seedWorld } from "./world";
+
+beforeAll(seedWorld);
 
 /**
  * A browser form post from our own pages (browsers send Origin on POST). Page requests go
@@ -150,5 +153,38 @@ describe("mailed links", () => {
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe("/login?reset=1");
     expect((await submit("/login", { email: account.email, password: "a-brand-new-passphrase" })).status).toBe(302);
+  });
+});
+
+describe("profile settings page", () => {
+  it("sends visitors to sign in first", async () => {
+    const res = await page("/settings/profile");
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("/login?redirectTo=/settings/profile");
+  });
+
+  it("saves a profile from a plain form and shows it on the public page", async () => {
+    const account = await member();
+    const cookie = cookiesFrom(await submit("/login", { email: account.email, password: account.password }));
+    const res = await submit(
+      "/settings/profile",
+      { displayName: "Ana G.", bio: "Tuesday milongas in Palermo.", homeCity: "buenos-aires", tangoRole: "both", yearsDancing: "7", languages: "es, en", website: "", language: "es" },
+      { cookie },
+    );
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("Saved.");
+    const profile = await (await page(`/people/${account.user.handle}`)).text();
+    expect(profile).toContain("Tuesday milongas in Palermo.");
+    expect(profile).toContain("Leads and follows");
+    expect(profile).toContain("Buenos Aires");
+  });
+
+  it("explains a bad value next to its field and saves nothing", async () => {
+    const account = await member();
+    const cookie = cookiesFrom(await submit("/login", { email: account.email, password: account.password }));
+    const res = await submit("/settings/profile", { displayName: "Ana", bio: "new bio", website: "javascript:alert(1)", yearsDancing: "" }, { cookie });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("must be an https:// address");
+    expect(await (await page(`/people/${account.user.handle}`)).text()).not.toContain("new bio");
   });
 });

@@ -40,9 +40,9 @@ export function SiteHeader({ viewer }: { viewer: Viewer | null }) {
         </nav>
         {viewer ? (
           <Form method="post" action="/logout" className="ml-auto flex items-center gap-3">
-            <span className="max-w-40 truncate text-sm font-medium text-stone-700" title={`@${viewer.handle}`}>
+            <a href="/settings/profile" className="max-w-40 truncate text-sm font-medium text-stone-700 hover:text-tango-700" title={`@${viewer.handle}: edit your profile`}>
               {viewer.displayName}
-            </span>
+            </a>
             <button type="submit" className="rounded-full border border-stone-300 px-4 py-2 text-sm font-semibold text-stone-700 hover:border-tango-600 hover:text-tango-700">
               Sign out
             </button>

@@ -34,7 +34,7 @@ async function followMailLink(page: Page, to: string, subject: RegExp): Promise<
 
 describe("a dancer's account", () => {
   for (const javaScriptEnabled of [true, false]) {
-    it(`signs up, confirms the email, signs out and resets the password (${javaScriptEnabled ? "with" : "without"} JavaScript)`, async () => {
+    it(`signs up, confirms the email, edits the profile, signs out and resets the password (${javaScriptEnabled ? "with" : "without"} JavaScript)`, async () => {
       const page = await newPage(javaScriptEnabled);
       const email = `e2e.${Date.now()}.${javaScriptEnabled ? "js" : "nojs"}@example.test`;
 
@@ -52,6 +52,14 @@ describe("a dancer's account", () => {
       await followMailLink(page, email, /Confirm your email/);
       await page.getByRole("button", { name: "Confirm my email" }).click();
       await expect.poll(() => page.getByText("Your email is confirmed.").isVisible()).toBe(true);
+
+      await page.goto("/settings/profile");
+      await page.getByLabel("About you").fill("Tuesday milongas in Montevideo.");
+      await page.getByLabel("Home city").selectOption("montevideo");
+      await page.getByRole("button", { name: "Save my profile" }).click();
+      await expect.poll(() => page.getByText("Saved.").isVisible()).toBe(true);
+      await page.getByRole("link", { name: "See your public profile" }).click();
+      await expect.poll(() => page.getByText("Tuesday milongas in Montevideo.").isVisible()).toBe(true);
 
       await page.goto("/");
       await page.getByRole("button", { name: "Sign out" }).click();
@@ -88,7 +96,7 @@ describe("a dancer's account", () => {
     expect(await page.getByLabel("Password").getAttribute("aria-invalid")).toBe("true");
   });
 
-  for (const path of ["/login", "/signup", "/forgot-password"]) {
+  for (const path of ["/login", "/signup", "/forgot-password", "/reset-password"]) {
     it(`has no serious accessibility violations on ${path}`, async () => {
       const page = await newPage();
       await page.goto(path);

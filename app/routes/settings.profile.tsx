@@ -1,0 +1,106 @@
+import { data, Form, redirect } from "react-router";
+import type { Route } from "./+types/settings.profile";
+import { AuthCard, FormAlert, FormField, SubmitButton } from "../components/form-field";
+import { LabelledSelect } from "../components/labelled-select";
+import { fromDomainError, fromZod } from "../lib/form-problems";
+import { serverContext } from "../server-context";
+import { tangoRoles } from "../../db/schema/users";
+import { updateProfileInput } from "../../worker/schemas/auth";
+import { listCities } from "../../worker/services/cities";
+import { getMe, updateMe } from "../../worker/services/users";
+
+export const meta: Route.MetaFunction = () => [{ title: "Your profile — Mundo Tango" }];
+
+export async function loader({ context }: Route.LoaderArgs) {
+  const { ctx } = context.get(serverContext);
+  if (!ctx.user) throw redirect("/login?redirectTo=/settings/profile");
+  const [me, cities] = await Promise.all([getMe(ctx, ctx.user.id), listCities(ctx)]);
+  return { me, cities };
+}
+
+/** Form fields are strings: an empty one means "clear it". */
+function profileFromForm(form: FormData) {
+  const text = (name: string) => String(form.get(name) ?? "").trim();
+  const orNull = (name: string) => text(name) || null;
+  const years = text("yearsDancing");
+  return {
+    displayName: text("displayName"),
+    bio: text("bio"),
+    homeCity: orNull("homeCity"),
+    tangoRole: orNull("tangoRole"),
+    yearsDancing: years === "" ? null : Number(years),
+    languages: text("languages")
+      .split(/[\s,]+/)
+      .filter(Boolean),
+    website: orNull("website"),
+    language: text("language") || undefined,
+  };
+}
+
+export async function action({ request, context }: Route.ActionArgs) {
+  const { ctx } = context.get(serverContext);
+  if (!ctx.user) throw redirect("/login?redirectTo=/settings/profile");
+  const parsed = updateProfileInput.safeParse(profileFromForm(await request.formData()));
+  if (!parsed.success) return data({ saved: false, problems: fromZod(parsed.error) }, { status: 400 });
+  try {
+    await updateMe(ctx, parsed.data);
+    return { saved: true, problems: undefined };
+  } catch (error) {
+    return data({ saved: false, problems: fromDomainError(error) }, { status: (error as { status: number }).status });
+  }
+}
+
+const ROLE_LABELS = { leader: "Leader", follower: "Follower", both: "Both" } as const;
+
+export default function ProfileSettings({ loaderData, actionData }: Route.ComponentProps) {
+  const { me, cities } = loaderData;
+  const problems = actionData?.problems;
+  return (
+    <AuthCard title="Your profile">
+      {actionData?.saved && (
+        <FormAlert
+          tone="success"
+          message="Saved. This is what other dancers see on your public profile."
+        />
+      )}
+      <FormAlert message={problems?.form} />
+      <Form method="post" className="flex flex-col gap-4">
+        <FormField label="Name" name="displayName" defaultValue={me.displayName} autoComplete="name" error={problems?.fields.displayName} />
+        <div className="flex flex-col gap-1">
+          <label htmlFor="bio" className="text-sm font-medium text-stone-700">
+            About you
+          </label>
+          <textarea id="bio" name="bio" rows={4} maxLength={2000} defaultValue={me.bio} className="rounded-lg border border-stone-300 px-3 py-2 text-base" />
+          {problems?.fields.bio && <p className="text-sm text-red-700">{problems.fields.bio}</p>}
+        </div>
+        <LabelledSelect label="Home city" name="homeCity" defaultValue={me.homeCity?.slug ?? ""}>
+          <option value="">Not set</option>
+          {cities.map((city) => (
+            <option key={city.slug} value={city.slug}>
+              {city.name}, {city.country}
+            </option>
+          ))}
+        </LabelledSelect>
+        <LabelledSelect label="You dance as" name="tangoRole" defaultValue={me.tangoRole ?? ""}>
+          <option value="">Prefer not to say</option>
+          {tangoRoles.map((role) => (
+            <option key={role} value={role}>
+              {ROLE_LABELS[role]}
+            </option>
+          ))}
+        </LabelledSelect>
+        <FormField label="Years dancing" name="yearsDancing" type="number" required={false} defaultValue={me.yearsDancing?.toString() ?? ""} error={problems?.fields.yearsDancing} />
+        <FormField label="Languages you speak" name="languages" required={false} hint="Language codes, e.g. es, en, pt-BR" defaultValue={me.languages.join(", ")} error={problems?.fields["languages.0"] ?? problems?.fields.languages} />
+        <FormField label="Website" name="website" type="url" required={false} hint="https:// only" defaultValue={me.website ?? ""} error={problems?.fields.website} />
+        <LabelledSelect label="Mail language" name="language" defaultValue={me.language}>
+          <option value="en">English</option>
+          <option value="es">Español</option>
+        </LabelledSelect>
+        <SubmitButton>Save my profile</SubmitButton>
+      </Form>
+      <a className="text-sm font-semibold text-tango-700 underline" href={`/people/${me.handle}`}>
+        See your public profile
+      </a>
+    </AuthCard>
+  );
+}
