@@ -26,6 +26,7 @@ import { requireSecrets } from "./middleware/require-secrets";
 import { secureHeadersMiddleware } from "./middleware/secure-headers";
 import { validationHook } from "./middleware/validation";
 import { renderPage } from "./ssr";
+import { MAX_AVATAR_BYTES } from "./services/avatars";
 
 const OPENAPI_INFO = {
   openapi: "3.1.0",
@@ -50,14 +51,17 @@ app.use(secureHeadersMiddleware);
 app.use(requireSecrets);
 app.use(serviceContext);
 
-app.use(
+const limitBody = (maxBytes: number) =>
   bodyLimit({
-    maxSize: MAX_BODY_BYTES,
+    maxSize: maxBytes,
     onError: () => {
-      throw new PayloadTooLarge(`The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB.`);
+      throw new PayloadTooLarge(`The request body is larger than ${maxBytes / 1024 / 1024} MiB.`);
     },
-  }),
-);
+  });
+const defaultBodyLimit = limitBody(MAX_BODY_BYTES);
+// A picture plus its multipart framing.
+const avatarBodyLimit = limitBody(MAX_AVATAR_BYTES + 64 * 1024);
+app.use((c, next) => (c.req.path === "/api/v1/me/avatar" ? avatarBodyLimit : defaultBodyLimit)(c, next));
 app.use(
   "/api/*",
   cors({

@@ -1,6 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { deleteAccountInput, meSchema, sessionSchema, updateProfileInput } from "../schemas/auth";
+import { Invalid } from "../errors";
 import { deleteAccount } from "../services/account-deletion";
+import { setAvatar } from "../services/avatars";
 import { listSessions, revokeSession } from "../services/auth";
 import { getMe, requireSignedIn, updateMe } from "../services/users";
 import { apiRouter } from "./router";
@@ -40,6 +42,22 @@ const deleteMeRoute = createRoute({
   responses: { 204: { description: "Deleted." }, ...unauthorized, 429: problem("Too many wrong passwords; wait `Retry-After` seconds."), ...problemResponses },
 });
 
+const avatarRoute = createRoute({
+  method: "post",
+  path: "/me/avatar",
+  tags: ["Me"],
+  summary: "Upload your profile picture",
+  description:
+    "multipart/form-data with one file field `avatar`: JPEG, PNG or WebP (recognised by content, not name), at most 5 MB. Location and other metadata are removed before it is stored.",
+  ...signedIn,
+  responses: {
+    200: { description: "Stored.", content: { "application/json": { schema: z.object({ avatarUrl: z.string() }) } } },
+    413: problem("Larger than 5 MB."),
+    ...unauthorized,
+    ...problemResponses,
+  },
+});
+
 const sessionsRoute = createRoute({
   method: "get",
   path: "/me/sessions",
@@ -69,6 +87,14 @@ export const meApi = apiRouter()
   .openapi(deleteMeRoute, async (c) => {
     await deleteAccount(c.var.ctx, c.req.valid("json").password);
     return c.body(null, 204);
+  })
+  .openapi(avatarRoute, async (c) => {
+    requireSignedIn(c.var.ctx);
+    const contentType = c.req.header("Content-Type") ?? "";
+    if (!contentType.startsWith("multipart/form-data")) throw Invalid.field("avatar", "send the picture as multipart/form-data in a field named avatar");
+    const file = (await c.req.parseBody())["avatar"];
+    if (!(file instanceof File)) throw Invalid.field("avatar", "send the picture as a file field named avatar");
+    return c.json(await setAvatar(c.var.ctx, new Uint8Array(await file.arrayBuffer())), 200);
   })
   .openapi(sessionsRoute, async (c) => c.json({ data: await listSessions(c.var.ctx) }, 200))
   .openapi(revokeSessionRoute, async (c) => {

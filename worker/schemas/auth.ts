@@ -77,6 +77,7 @@ export const meSchema = z
     languages: z.array(z.string()),
     website: z.string().nullable(),
     socialLinks: z.record(z.string(), z.string()),
+    avatarUrl: z.string().nullable(),
     language: z.enum(mailLanguages),
     createdAt: z.string(),
   })
@@ -140,6 +141,7 @@ export const publicProfileSchema = z
     languages: z.array(z.string()),
     website: z.string().nullable(),
     socialLinks: z.record(z.string(), z.string()),
+    avatarUrl: z.string().nullable(),
     memberSince: z.string(),
   })
   .meta({ id: "PublicProfile" });

@@ -3,6 +3,7 @@ import { cities, sessions, userRoles, users, type Role } from "../../db/schema";
 import type { CurrentUser, Ctx } from "../env";
 import { Invalid, NotFound, Unauthorized } from "../errors";
 import type { MeDto, PublicProfile, UpdateProfileInput } from "../schemas/auth";
+import { avatarUrl } from "./avatars";
 
 async function profileRow(ctx: Ctx, where: SQL) {
   return ctx.db
@@ -26,6 +27,7 @@ function toPublicProfile({ user, city }: ProfileRow): PublicProfile {
     languages: parseJson<string[]>(user.spokenLanguages, []),
     website: user.website,
     socialLinks: parseJson<Record<string, string>>(user.socialLinks, {}),
+    avatarUrl: avatarUrl(user.handle, user.avatarKey),
     memberSince: user.createdAt,
   };
 }
