@@ -40,7 +40,7 @@ export class HttpMailSender implements MailSender {
 
 export function mailSenderFor(env: Env, db: Database): MailSender {
   if (env.APP_ENV === "development") return new DevMailbox(db);
-  const { MAIL_API_URL, MAIL_API_KEY, MAIL_FROM } = env as Env & { MAIL_API_URL?: string; MAIL_API_KEY?: string; MAIL_FROM?: string };
+  const { MAIL_API_URL, MAIL_API_KEY, MAIL_FROM } = env;
   if (!MAIL_API_URL || !MAIL_API_KEY || !MAIL_FROM) throw new Error("MAIL_API_URL, MAIL_API_KEY and MAIL_FROM must be set outside local development");
   return new HttpMailSender({ url: MAIL_API_URL, apiKey: MAIL_API_KEY, from: MAIL_FROM });
 }
