@@ -2,6 +2,7 @@ import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { signAccessToken } from "../worker/lib/tokens";
 import { GOOD_PASSWORD, member, tokenFromMail, uniqueEmail } from "./accounts";
+import { contains, jpeg } from "./images";
 import { seedWorld } from "./world";
 
 beforeAll(seedWorld);
@@ -186,5 +187,33 @@ describe("profile settings page", () => {
     expect(res.status).toBe(400);
     expect(await res.text()).toContain("must be an https:// address");
     expect(await (await page(`/people/${account.user.handle}`)).text()).not.toContain("new bio");
+  });
+});
+
+describe("profile picture form", () => {
+  it("uploads a picture without its location and shows it on the public page", async () => {
+    const account = await member();
+    const cookie = cookiesFrom(await submit("/login", { email: account.email, password: account.password }));
+    const form = new FormData();
+    form.append("intent", "avatar");
+    form.append("avatar", new File([new Uint8Array(jpeg)], "me.jpg", { type: "image/jpeg" }));
+    const res = await SELF.fetch(`${env.APP_ORIGIN}/settings/profile`, { method: "POST", headers: { Origin: env.APP_ORIGIN, Cookie: cookie }, body: form });
+    expect(res.status).toBe(200);
+    const profile = await (await page(`/people/${account.user.handle}`)).text();
+    const src = /<img src="([^"]+)"/.exec(profile)?.[1]?.replace(/&amp;/g, "&");
+    expect(src).toMatch(/^\/api\/v1\/users\/.+\/avatar\?v=/);
+    const picture = new Uint8Array(await (await SELF.fetch(`${env.APP_ORIGIN}${src}`)).arrayBuffer());
+    expect(contains(picture, "GPSLatitude")).toBe(false);
+  });
+
+  it("explains a file that is not a picture", async () => {
+    const account = await member();
+    const cookie = cookiesFrom(await submit("/login", { email: account.email, password: account.password }));
+    const form = new FormData();
+    form.append("intent", "avatar");
+    form.append("avatar", new File([new TextEncoder().encode("<svg onload=alert(1)>")], "me.jpg", { type: "image/jpeg" }));
+    const res = await SELF.fetch(`${env.APP_ORIGIN}/settings/profile`, { method: "POST", headers: { Origin: env.APP_ORIGIN, Cookie: cookie }, body: form });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("avatar must be a JPEG, PNG or WebP picture");
   });
 });

@@ -59,9 +59,10 @@ const limitBody = (maxBytes: number) =>
     },
   });
 const defaultBodyLimit = limitBody(MAX_BODY_BYTES);
-// A picture plus its multipart framing.
+// A picture plus its multipart framing, for the API and the profile settings form.
 const avatarBodyLimit = limitBody(MAX_AVATAR_BYTES + 64 * 1024);
-app.use((c, next) => (c.req.path === "/api/v1/me/avatar" ? avatarBodyLimit : defaultBodyLimit)(c, next));
+const AVATAR_UPLOAD_PATHS = new Set(["/api/v1/me/avatar", "/settings/profile"]);
+app.use((c, next) => (AVATAR_UPLOAD_PATHS.has(c.req.path) ? avatarBodyLimit : defaultBodyLimit)(c, next));
 app.use(
   "/api/*",
   cors({

@@ -27,9 +27,13 @@ export default function Person({ loaderData: person }: Route.ComponentProps) {
   return (
     <article className="mx-auto max-w-2xl rounded-2xl border border-stone-200 bg-white p-6 shadow-sm sm:p-8">
       <header className="flex items-center gap-4">
-        <span aria-hidden="true" className="grid h-16 w-16 place-items-center rounded-full bg-tango-100 font-display text-2xl font-bold text-tango-700">
-          {[...person.displayName][0]?.toUpperCase() ?? "?"}
-        </span>
+        {person.avatarUrl ? (
+          <img src={person.avatarUrl} alt="" width={64} height={64} className="h-16 w-16 rounded-full object-cover" />
+        ) : (
+          <span aria-hidden="true" className="grid h-16 w-16 place-items-center rounded-full bg-tango-100 font-display text-2xl font-bold text-tango-700">
+            {[...person.displayName][0]?.toUpperCase() ?? "?"}
+          </span>
+        )}
         <div>
           <h1 className="font-display text-3xl font-bold text-tango-900">{person.displayName}</h1>
           <p className="text-stone-500">@{person.handle}</p>

@@ -2,11 +2,12 @@ import { data, Form, redirect } from "react-router";
 import type { Route } from "./+types/settings.profile";
 import { AuthCard, FormAlert, FormField, SubmitButton } from "../components/form-field";
 import { LabelledSelect } from "../components/labelled-select";
-import { fromDomainError, fromZod } from "../lib/form-problems";
+import { fromDomainError, fromZod, type FormProblems } from "../lib/form-problems";
 import { serverContext } from "../server-context";
 import { tangoRoles } from "../../db/schema/users";
 import { updateProfileInput } from "../../worker/schemas/auth";
 import { listCities } from "../../worker/services/cities";
+import { setAvatar } from "../../worker/services/avatars";
 import { getMe, updateMe } from "../../worker/services/users";
 
 export const meta: Route.MetaFunction = () => [{ title: "Your profile — Mundo Tango" }];
@@ -40,10 +41,25 @@ function profileFromForm(form: FormData) {
 export async function action({ request, context }: Route.ActionArgs) {
   const { ctx } = context.get(serverContext);
   if (!ctx.user) throw redirect("/login?redirectTo=/settings/profile");
-  const parsed = updateProfileInput.safeParse(profileFromForm(await request.formData()));
+  const form = await request.formData();
+  if (form.get("intent") === "avatar") return saveAvatar(ctx, form.get("avatar"));
+  const parsed = updateProfileInput.safeParse(profileFromForm(form));
   if (!parsed.success) return data({ saved: false, problems: fromZod(parsed.error) }, { status: 400 });
   try {
     await updateMe(ctx, parsed.data);
+    return { saved: true, problems: undefined };
+  } catch (error) {
+    return data({ saved: false, problems: fromDomainError(error) }, { status: (error as { status: number }).status });
+  }
+}
+
+async function saveAvatar(ctx: Parameters<typeof setAvatar>[0], file: FormDataEntryValue | null) {
+  if (!(file instanceof File) || file.size === 0) {
+    const problems: FormProblems = { fields: { avatar: "Choose a picture first." } };
+    return data({ saved: false, problems }, { status: 400 });
+  }
+  try {
+    await setAvatar(ctx, new Uint8Array(await file.arrayBuffer()));
     return { saved: true, problems: undefined };
   } catch (error) {
     return data({ saved: false, problems: fromDomainError(error) }, { status: (error as { status: number }).status });
@@ -64,6 +80,25 @@ export default function ProfileSettings({ loaderData, actionData }: Route.Compon
         />
       )}
       <FormAlert message={problems?.form} />
+      <Form method="post" encType="multipart/form-data" className="flex flex-wrap items-end gap-4 rounded-xl bg-stone-50 p-4">
+        {me.avatarUrl ? (
+          <img src={me.avatarUrl} alt="Your current picture" width={64} height={64} className="h-16 w-16 rounded-full object-cover" />
+        ) : null}
+        <div className="flex flex-col gap-1">
+          <label htmlFor="avatar" className="text-sm font-medium text-stone-700">
+            Picture (JPEG, PNG or WebP, up to 5 MB)
+          </label>
+          <input id="avatar" name="avatar" type="file" accept="image/jpeg,image/png,image/webp" aria-describedby={problems?.fields.avatar ? "avatar-error" : undefined} className="text-sm" />
+          {problems?.fields.avatar && (
+            <p id="avatar-error" className="text-sm text-red-700">
+              {problems.fields.avatar}
+            </p>
+          )}
+        </div>
+        <button type="submit" name="intent" value="avatar" className="rounded-full border border-tango-600 px-4 py-2 text-sm font-semibold text-tango-700 hover:bg-tango-600 hover:text-white">
+          Upload picture
+        </button>
+      </Form>
       <Form method="post" className="flex flex-col gap-4">
         <FormField label="Name" name="displayName" defaultValue={me.displayName} autoComplete="name" error={problems?.fields.displayName} />
         <div className="flex flex-col gap-1">
