@@ -62,22 +62,28 @@ export const verifyEmailInput = z
   .object({ token: z.string().min(1, "token must not be empty").max(256, "token is not a token we issued") })
   .meta({ id: "VerifyEmailInput" });
 
+/** Fields anyone may see on a member's profile. */
+const profileFields = {
+  handle: z.string(),
+  displayName: z.string(),
+  tangoRole: z.enum(tangoRoles).nullable(),
+  homeCity: z.object({ slug: z.string(), name: z.string() }).nullable(),
+  bio: z.string(),
+  yearsDancing: z.number().int().nullable(),
+  languages: z.array(z.string()),
+  website: z.string().nullable(),
+  socialLinks: z.record(z.string(), z.string()),
+  avatarUrl: z.string().nullable(),
+};
+
+/** What the member sees of themselves: the public profile plus what only they may know. */
 export const meSchema = z
   .object({
+    ...profileFields,
     id: z.string(),
-    handle: z.string(),
-    displayName: z.string(),
     email: z.string(),
     emailVerified: z.boolean(),
     roles: z.array(z.enum(roles)),
-    tangoRole: z.enum(tangoRoles).nullable(),
-    homeCity: z.object({ slug: z.string(), name: z.string() }).nullable(),
-    bio: z.string(),
-    yearsDancing: z.number().int().nullable(),
-    languages: z.array(z.string()),
-    website: z.string().nullable(),
-    socialLinks: z.record(z.string(), z.string()),
-    avatarUrl: z.string().nullable(),
     language: z.enum(mailLanguages),
     createdAt: z.string(),
   })
@@ -130,21 +136,7 @@ export const updateProfileInput = z
   .meta({ id: "UpdateProfileInput" });
 export type UpdateProfileInput = z.infer<typeof updateProfileInput>;
 
-export const publicProfileSchema = z
-  .object({
-    handle: z.string(),
-    displayName: z.string(),
-    tangoRole: z.enum(tangoRoles).nullable(),
-    homeCity: z.object({ slug: z.string(), name: z.string() }).nullable(),
-    bio: z.string(),
-    yearsDancing: z.number().int().nullable(),
-    languages: z.array(z.string()),
-    website: z.string().nullable(),
-    socialLinks: z.record(z.string(), z.string()),
-    avatarUrl: z.string().nullable(),
-    memberSince: z.string(),
-  })
-  .meta({ id: "PublicProfile" });
+export const publicProfileSchema = z.object({ ...profileFields, memberSince: z.string() }).meta({ id: "PublicProfile" });
 export type PublicProfile = z.infer<typeof publicProfileSchema>;
 
 export const deleteAccountInput = z
