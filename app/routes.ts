@@ -14,5 +14,6 @@ export default [
   route("reset-password", "routes/reset-password.tsx"),
   route("people/:handle", "routes/people.$handle.tsx"),
   route("settings/profile", "routes/settings.profile.tsx"),
+  route("settings/account", "routes/settings.account.tsx"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

@@ -217,3 +217,43 @@ describe("profile picture form", () => {
     expect(await res.text()).toContain("avatar must be a JPEG, PNG or WebP picture");
   });
 });
+
+describe("account settings page", () => {
+  async function signIn(account: { email: string; password: string }, userAgent?: string) {
+    const headers: Record<string, string> = { "Content-Type": "application/x-www-form-urlencoded", Origin: env.APP_ORIGIN };
+    if (userAgent) headers["User-Agent"] = userAgent;
+    const res = await SELF.fetch(`${env.APP_ORIGIN}/login`, { method: "POST", headers, body: new URLSearchParams({ email: account.email, password: account.password }), redirect: "manual" });
+    return cookiesFrom(res);
+  }
+
+  it("lists your devices and signs one of them out", async () => {
+    const account = await member();
+    const phone = await signIn(account, "Mozilla/5.0 (Android 14; Mobile; rv:130.0) Gecko/130.0 Firefox/130.0");
+    const laptop = await signIn(account);
+    const html = await (await page("/settings/account", laptop)).text();
+    expect(html).toContain("Firefox on Android");
+    expect(html).toContain("(this device)");
+    const phoneItem = html.split("<li").find((item) => item.includes("Firefox on Android"))!;
+    const sessionId = /name="sessionId" value="([^"]+)"/.exec(phoneItem)![1]!;
+    const res = await submit("/settings/account", { sessionId }, { cookie: laptop });
+    expect(await res.text()).toContain("Signed out on that device.");
+    expect(await (await page("/", phone.split("; ").filter((c) => c.startsWith("mt_access")).join(""))).text()).toContain("Sign in");
+  });
+
+  it("keeps the account when the password is wrong", async () => {
+    const account = await member();
+    const cookie = await signIn(account);
+    const res = await submit("/settings/account", { intent: "delete-account", password: "not-my-password" }, { cookie });
+    expect(res.status).toBe(401);
+    expect(await res.text()).toContain("the account was not deleted");
+  });
+
+  it("deletes the account with the password and signs out", async () => {
+    const account = await member();
+    const cookie = await signIn(account);
+    const res = await submit("/settings/account", { intent: "delete-account", password: account.password }, { cookie });
+    expect(res.status).toBe(302);
+    expect(res.headers.getSetCookie().every((c) => /Max-Age=0/.test(c))).toBe(true);
+    expect((await submit("/login", { email: account.email, password: account.password })).status).toBe(401);
+  });
+});

@@ -133,9 +133,14 @@ export default function ProfileSettings({ loaderData, actionData }: Route.Compon
         </LabelledSelect>
         <SubmitButton>Save my profile</SubmitButton>
       </Form>
-      <a className="text-sm font-semibold text-tango-700 underline" href={`/people/${me.handle}`}>
-        See your public profile
-      </a>
+      <p className="flex flex-wrap gap-4 text-sm">
+        <a className="font-semibold text-tango-700 underline" href={`/people/${me.handle}`}>
+          See your public profile
+        </a>
+        <a className="font-semibold text-tango-700 underline" href="/settings/account">
+          Devices and account
+        </a>
+      </p>
     </AuthCard>
   );
 }

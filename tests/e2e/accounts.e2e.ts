@@ -89,7 +89,7 @@ describe("a dancer's account", () => {
     expect(await page.getByLabel("Password").getAttribute("aria-invalid")).toBe("true");
   });
 
-  for (const path of ["/login", "/signup", "/forgot-password", "/reset-password"]) {
+  for (const path of ["/login", "/signup", "/forgot-password", "/reset-password", "/verify-email"]) {
     it(`has no serious accessibility violations on ${path}`, async () => {
       const page = await newPage();
       await page.goto(path);
