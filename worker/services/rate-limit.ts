@@ -1,20 +1,16 @@
 import type { Env } from "../env";
 import { TooManyRequests } from "../errors";
-import { backoffPolicyFor, policyFor, rateLimitHeaders, type WindowPolicyName } from "../lib/rate-limit-policies";
+import { LOGIN_BACKOFF, rateLimitHeaders, windowPolicy, type WindowPolicyName } from "../lib/rate-limit-policies";
 import type { RateDecision } from "../../durable-objects/rate-limiter";
 
 function bucket(env: Env, key: string) {
   return env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(key));
 }
 
-/**
- * Counts one request in `bucketKey` (e.g. `read:ip:<ip>`) against the named window policy.
- * Over the limit it throws TooManyRequests, which leaves as a 429 with Retry-After and the
- * RateLimit fields; otherwise the decision tells what is left (for the success headers).
- */
-export async function enforce(env: Env, policyName: WindowPolicyName, bucketKey: string): Promise<RateDecision> {
-  const policy = policyFor(policyName, env);
-  const decision = await bucket(env, bucketKey).hit(policy);
+/** Counts one request against a window policy; over the limit it is a 429. */
+export async function enforce(env: Env, policyName: WindowPolicyName, key: string): Promise<RateDecision> {
+  const policy = windowPolicy(policyName, env);
+  const decision = await bucket(env, key).hit(policy);
   if (!decision.allowed) {
     throw new TooManyRequests(`Too many requests; try again in ${decision.retryAfterSeconds} s.`, decision.retryAfterSeconds, rateLimitHeaders(policyName, policy, decision));
   }
@@ -22,42 +18,26 @@ export async function enforce(env: Env, policyName: WindowPolicyName, bucketKey:
 }
 
 const loginBucket = (accountId: string) => `login:account:${accountId}`;
+const LOGIN_POLICY_SHAPE = { limit: LOGIN_BACKOFF.freeFailures, windowSeconds: LOGIN_BACKOFF.windowSeconds };
 
-function tooManyLogins(env: Env, decision: RateDecision): TooManyRequests {
-  const policy = backoffPolicyFor("login.account", env);
+function tooManyLogins(decision: RateDecision): TooManyRequests {
   return new TooManyRequests(
     `Too many failed sign-ins for this account; try again in ${decision.retryAfterSeconds} s, or reset your password.`,
     decision.retryAfterSeconds,
-    rateLimitHeaders("login.account", { limit: policy.freeFailures, windowSeconds: policy.windowSeconds }, decision),
+    rateLimitHeaders("login.account", LOGIN_POLICY_SHAPE, decision),
   );
 }
 
-/**
- * Call before checking the password; call `clearLoginFailures` when it was right. Refuses
- * (429) while the account backs off — even if the password would have been right — and
- * otherwise counts this attempt as a failure in the same atomic step, so parallel guesses
- * cannot all slip past the check before any failure is recorded.
- */
-export async function beginLoginAttempt(env: Env, accountId: string): Promise<void> {
-  const decision = await bucket(env, loginBucket(accountId)).attempt(backoffPolicyFor("login.account", env));
-  if (!decision.allowed) throw tooManyLogins(env, decision);
-}
-
-/**
- * The two-step alternative to `beginLoginAttempt`: check here, then `recordLoginFailure`
- * after a wrong password. Right one at a time, but parallel attempts all pass the check
- * before the first failure is counted.
- */
+/** While an account backs off, even the right password is refused. */
 export async function assertLoginAllowed(env: Env, accountId: string): Promise<void> {
-  const decision = await bucket(env, loginBucket(accountId)).checkBackoff(backoffPolicyFor("login.account", env));
-  if (!decision.allowed) throw tooManyLogins(env, decision);
+  const decision = await bucket(env, loginBucket(accountId)).checkBackoff(LOGIN_BACKOFF);
+  if (!decision.allowed) throw tooManyLogins(decision);
 }
 
 export async function recordLoginFailure(env: Env, accountId: string): Promise<void> {
-  await bucket(env, loginBucket(accountId)).recordFailure(backoffPolicyFor("login.account", env));
+  await bucket(env, loginBucket(accountId)).recordFailure(LOGIN_BACKOFF);
 }
 
-/** After a right password or a password reset: the account's past failures are forgiven. */
 export async function clearLoginFailures(env: Env, accountId: string): Promise<void> {
   await bucket(env, loginBucket(accountId)).reset();
 }
