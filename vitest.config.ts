@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 // Tests run the production build of the Worker (`pretest` builds it), so the React Router
@@ -21,6 +22,9 @@ export default defineConfig(async () => {
         },
       }),
     ],
+    // micromark's "development" export imports the CommonJS `debug`, which workerd cannot load
+    // (micromark/micromark#217); the production build is what the Worker ships anyway.
+    resolve: { alias: [{ find: /^micromark$/, replacement: fileURLToPath(new URL("./node_modules/micromark/index.js", import.meta.url)) }] },
     test: {
       include: ["tests/**/*.test.ts"],
       exclude: ["tests/e2e/**"],

@@ -37,10 +37,14 @@ export async function insertEvent({
     .first<{ venueId: string; cityId: string; timeZone: string }>();
   if (!venue) throw new Error(`No seeded venue in ${citySlug}`);
   const id = crypto.randomUUID();
-  await env.DB.prepare(
-    "INSERT INTO events (id, title, type, city_id, venue_id, starts_at, ends_at, time_zone, created_at) VALUES (?, ?, 'milonga', ?, ?, ?, ?, ?, ?)",
-  )
-    .bind(id, title, venue.cityId, venue.venueId, startsAt, endsAt, venue.timeZone, new Date().toISOString())
-    .run();
+  const now = new Date().toISOString();
+  await env.DB.batch([
+    env.DB.prepare(
+      "INSERT INTO events (id, title, search_text, type, city_id, venue_id, starts_at, ends_at, time_zone, created_at, confirmed_at) VALUES (?, ?, lower(?), 'milonga', ?, ?, ?, ?, ?, ?, ?)",
+    ).bind(id, title, title, venue.cityId, venue.venueId, startsAt, endsAt, venue.timeZone, now, now),
+    env.DB.prepare(
+      "INSERT INTO event_occurrences (event_id, occurrence_key, city_id, type, starts_at, ends_at) VALUES (?, strftime('%Y%m%dT%H%M%SZ', ?), ?, 'milonga', ?, ?)",
+    ).bind(id, startsAt, venue.cityId, startsAt, endsAt),
+  ]);
   return id;
 }

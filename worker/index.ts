@@ -4,6 +4,7 @@ import { runScheduled } from "./scheduled";
 
 export { ChatRoom } from "../durable-objects/chat-room";
 export { RateLimiter } from "../durable-objects/rate-limiter";
+export { EventRegistrar } from "../durable-objects/event-registrar";
 
 export default {
   fetch: app.fetch,

@@ -35,4 +35,5 @@ export const EVENT_TYPE_LABELS = {
   workshop: "Workshop",
   festival: "Festival",
   marathon: "Marathon",
+  concert: "Concert",
 } as const;

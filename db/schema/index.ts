@@ -5,3 +5,7 @@ export * from "./events";
 export * from "./sessions";
 export * from "./email-tokens";
 export * from "./dev-mail";
+export * from "./event-organizers";
+export * from "./occurrences";
+export * from "./rsvps";
+export * from "./tickets";

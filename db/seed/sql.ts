@@ -9,12 +9,16 @@ const ROWS_PER_STATEMENT = 100;
 export function worldToSql(world: World, { replace = true }: { replace?: boolean } = {}): string[] {
   const statements: string[] = [];
   if (replace) {
-    statements.push("DELETE FROM events;", "DELETE FROM users;", "DELETE FROM venues;", "DELETE FROM cities;");
+    statements.push(
+      ...["tickets", "orders", "ticket_types", "stripe_events", "rsvps", "occurrence_overrides", "event_occurrences", "event_organizers", "events", "users", "venues", "cities"].map((table) => `DELETE FROM ${table};`),
+    );
   }
   statements.push(...inserts("cities", world.cities as unknown as Row[]));
   statements.push(...inserts("venues", world.venues as unknown as Row[]));
   statements.push(...inserts("users", world.users as unknown as Row[]));
   statements.push(...inserts("events", world.events as unknown as Row[]));
+  statements.push(...inserts("event_organizers", world.eventOrganizers as unknown as Row[]));
+  statements.push(...inserts("event_occurrences", world.occurrences as unknown as Row[]));
   return statements;
 }
 

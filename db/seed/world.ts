@@ -1,6 +1,8 @@
 import { TZDate } from "@date-fns/tz";
 import type { EventType, TangoRole } from "../schema";
 import { uuidv7 } from "../../worker/lib/ids.ts";
+import { occurrenceKeyOf } from "../../worker/lib/occurrence-key.ts";
+import { eventSearchText } from "../../worker/lib/search-text.ts";
 import { SEED_CITIES, type SeedCity } from "./cities.ts";
 import { createRandom, type Random } from "./prng.ts";
 
@@ -40,18 +42,23 @@ const TYPE_PROFILES: TypeProfile[] = [
   { type: "workshop", weight: 10, startHours: [11, 16], durationMinutes: [90, 120], priceFactor: 3 },
   { type: "festival", weight: 5, startHours: [15, 18], durationMinutes: [0, 0], days: [2, 4], priceFactor: 12 },
   { type: "marathon", weight: 5, startHours: [14, 17], durationMinutes: [0, 0], days: [2, 3], priceFactor: 10 },
+  { type: "concert", weight: 3, startHours: [20, 21], durationMinutes: [90, 120], priceFactor: 2.5 },
 ];
 
 export interface CityRow { id: string; slug: string; name: string; country: string; country_code: string; continent: string; time_zone: string; latitude: number; longitude: number }
 export interface VenueRow { id: string; city_id: string; name: string; address: string; latitude: number; longitude: number }
 export interface UserRow { id: string; email: string; handle: string; display_name: string; tango_role: TangoRole; home_city_id: string; bio: string; years_dancing: number; created_at: string }
-export interface EventRow { id: string; title: string; type: EventType; description: string; city_id: string; venue_id: string; organizer_id: string; starts_at: string; ends_at: string; time_zone: string; price_minor: number | null; currency: string | null; created_at: string }
+export interface EventRow { id: string; title: string; search_text: string; type: EventType; description: string; city_id: string; venue_id: string; organizer_id: string; starts_at: string; ends_at: string; time_zone: string; price_minor: number | null; currency: string | null; capacity: number | null; role_balance_tolerance: number | null; created_at: string; confirmed_at: string }
+export interface OrganizerRow { event_id: string; user_id: string; role: "owner"; added_at: string }
+export interface OccurrenceRow { event_id: string; occurrence_key: string; city_id: string; type: EventType; starts_at: string; ends_at: string; status: "scheduled" }
 
 export interface World {
   cities: CityRow[];
   venues: VenueRow[];
   users: UserRow[];
   events: EventRow[];
+  eventOrganizers: OrganizerRow[];
+  occurrences: OccurrenceRow[];
 }
 
 /** A deterministic demo world: same seed, scale and day give byte-identical rows. */
@@ -123,9 +130,12 @@ export function generateWorld({ scale, today, seed = 20261122 }: WorldOptions): 
       ? new TZDate(start.getFullYear(), start.getMonth(), start.getDate() + random.int(profile.days[0], profile.days[1]), 2, 0, 0, city.time_zone)
       : new Date(start.getTime() + roundTo(random.int(profile.durationMinutes[0], profile.durationMinutes[1]), 15) * 60_000);
     const free = profile.type === "practica" && random.next() < 0.4;
+    const createdAt = new Date(epoch + 10_000_000 + i * 10).toISOString();
+    const title = titleFor(profile.type, random, seedCity, venue.name);
     return {
       id: idAt(10_000_000 + i * 10),
-      title: titleFor(profile.type, random, seedCity, venue.name),
+      title,
+      search_text: eventSearchText([title, venue.name, city.name]),
       type: profile.type,
       description: descriptionFor(profile.type, seedCity.name, venue.name),
       city_id: city.id,
@@ -136,12 +146,29 @@ export function generateWorld({ scale, today, seed = 20261122 }: WorldOptions): 
       time_zone: city.time_zone,
       price_minor: free ? null : toMinorUnits(Math.round(seedCity.entryPrice * profile.priceFactor), seedCity.currency),
       currency: free ? null : seedCity.currency,
-      created_at: new Date(epoch + 10_000_000 + i * 10).toISOString(),
+      capacity: CAPACITY[profile.type] ?? null,
+      role_balance_tolerance: profile.type === "marathon" ? 4 : null,
+      created_at: createdAt,
+      confirmed_at: createdAt,
     };
   });
 
-  return { cities, venues, users, events };
+  const eventOrganizers: OrganizerRow[] = events.map((e) => ({ event_id: e.id, user_id: e.organizer_id, role: "owner", added_at: e.created_at }));
+  const occurrences: OccurrenceRow[] = events.map((e) => ({
+    event_id: e.id,
+    occurrence_key: occurrenceKeyOf(e.starts_at),
+    city_id: e.city_id,
+    type: e.type,
+    starts_at: e.starts_at,
+    ends_at: e.ends_at,
+    status: "scheduled",
+  }));
+
+  return { cities, venues, users, events, eventOrganizers, occurrences };
 }
+
+/** Places at the events that sell out: marathons are role-balanced too. */
+const CAPACITY: Partial<Record<EventType, number>> = { workshop: 30, marathon: 160, festival: 600 };
 
 function pickProfile(random: Random, totalWeight: number): TypeProfile {
   let roll = random.next() * totalWeight;
@@ -166,6 +193,8 @@ function titleFor(type: EventType, random: Random, city: SeedCity, venueName: st
       return `${city.name} Tango Festival`;
     case "marathon":
       return `${city.name} Tango Marathon`;
+    case "concert":
+      return `Concert: Orquesta ${random.pick(["Típica", "Romántica", "del Arrabal", "Sexteto Milonguero"])} live`;
   }
 }
 
@@ -177,6 +206,7 @@ function descriptionFor(type: EventType, cityName: string, venueName: string): s
     workshop: `An intensive workshop at ${venueName}. Register early, places are limited.`,
     festival: `Classes by day, milongas by night: ${cityName}'s festival with live orchestras and guest DJs.`,
     marathon: `Non-stop milongas for experienced dancers, role-balanced registration, in ${cityName}.`,
+    concert: `A live tango orchestra at ${venueName}, with a milonga after the last encore.`,
   };
   return lines[type];
 }

@@ -22,3 +22,10 @@ const MANAGED_BY: Record<Role, Role[]> = {
 export function canManageRole(actor: CurrentUser, role: Role): boolean {
   return MANAGED_BY[role].some((r) => actor.roles.includes(r));
 }
+
+/** Creating content (events, posts, listings) needs a confirmed email; browsing and RSVPs do not. */
+export function requireVerifiedMember(ctx: Ctx): CurrentUser {
+  const user = requireSignedIn(ctx);
+  if (!user.emailVerified) throw new Forbidden("Confirm your email address first: open the link we mailed you, or ask for a new one from your account settings.");
+  return user;
+}
