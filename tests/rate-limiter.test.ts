@@ -1,9 +1,9 @@
-import { env } from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { describe, expect, it } from "vitest";
 import type { AppEnv } from "../worker/env";
-import { LOGIN_BACKOFF, parseOverride, rateLimitHeaders, windowPolicy, WINDOW_POLICIES } from "../worker/lib/rate-limit-policies";
+import { LOGIN_BACKOFF, parseOverride, rateLimitHeaders, windowPolicy, WINDOW_POLICIES, type WindowPolicyName } from "../worker/lib/rate-limit-policies";
 import { handleError } from "../worker/middleware/problem";
 import { enforce } from "../worker/services/rate-limit";
 import { api, member } from "./accounts";
@@ -132,5 +132,73 @@ describe("failed sign-ins", () => {
     const bystander = await member();
     for (let i = 0; i < 7; i++) await api("/auth/login", { method: "POST", json: { email: victim.email, password: "nope-nope-nope" } });
     expect((await api("/auth/login", { method: "POST", json: { email: bystander.email, password: bystander.password } })).status).toBe(200);
+  });
+});
+
+/**
+ * Puts a bucket at its limit as if that many requests had just been counted. Locally the
+ * limits are raised out of reach (wrangler.toml), and sending 10,000 real requests would
+ * only make the suite slow: the requests under test are then the first ones over it.
+ */
+async function fillBucket(key: string, policyName: WindowPolicyName): Promise<{ limit: number; windowSeconds: number }> {
+  const policy = windowPolicy(policyName, env);
+  const stub = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(key));
+  await runInDurableObject(stub, (_limiter, state) => {
+    state.storage.sql.exec(
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) INSERT INTO hits (at_ms) SELECT ? FROM n",
+      policy.limit,
+      Date.now(),
+    );
+  });
+  return policy;
+}
+
+describe("API limits", () => {
+  it("refuse a member's write over write.user with 429 and the RateLimit fields, changing nothing", async () => {
+    const busy = await member({ displayName: "Busy Bee" });
+    const policy = await fillBucket(`write:user:${busy.user.id}`, "write.user");
+    const res = await api("/me", { method: "PATCH", token: busy.accessToken, json: { displayName: "Too Many" } });
+    expect(res.status).toBe(429);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(res.headers.get("ratelimit-policy")).toBe(`"write.user";q=${policy.limit};w=${policy.windowSeconds}`);
+    expect(res.headers.get("ratelimit")).toMatch(/^"write.user";r=0;t=\d+$/);
+    expect((await (await api("/me", { token: busy.accessToken })).json<{ displayName: string }>()).displayName).toBe("Busy Bee");
+  });
+
+  it("leave another member's writes alone when one member is over write.user", async () => {
+    const busy = await member();
+    const other = await member();
+    await fillBucket(`write:user:${busy.user.id}`, "write.user");
+    expect((await api("/me", { method: "PATCH", token: busy.accessToken, json: { bio: "a" } })).status).toBe(429);
+    expect((await api("/me", { method: "PATCH", token: other.accessToken, json: { bio: "b" } })).status).toBe(200);
+  });
+
+  it("do not count a member's reads", async () => {
+    const busy = await member();
+    await fillBucket(`write:user:${busy.user.id}`, "write.user");
+    expect((await api("/me", { token: busy.accessToken })).status).toBe(200);
+  });
+
+  it("refuse a visitor's requests over read.ip from that address only", async () => {
+    const policy = await fillBucket("read:ip:203.0.113.7", "read.ip");
+    const res = await api("/cities", { ip: "203.0.113.7" });
+    expect(res.status).toBe(429);
+    expect(res.headers.get("ratelimit-policy")).toBe(`"read.ip";q=${policy.limit};w=${policy.windowSeconds}`);
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await api("/cities", { ip: "203.0.113.8" })).status).toBe(200);
+  });
+
+  it("do not count a signed-in member's reads against their address", async () => {
+    const account = await member();
+    await fillBucket("read:ip:203.0.113.9", "read.ip");
+    expect((await api("/me", { token: account.accessToken, ip: "203.0.113.9" })).status).toBe(200);
+  });
+
+  it("leave sign-in to its own limits rather than counting it twice", async () => {
+    const account = await member();
+    await fillBucket("read:ip:203.0.113.10", "read.ip");
+    const res = await api("/auth/login", { method: "POST", ip: "203.0.113.10", json: { email: account.email, password: account.password } });
+    expect(res.status).toBe(200);
   });
 });

@@ -21,6 +21,7 @@ import { authenticate } from "./middleware/auth";
 import { serviceContext } from "./middleware/context";
 import { pageSession } from "./middleware/page-session";
 import { apiNotFound, handleError, problemResponse } from "./middleware/problem";
+import { rateLimit } from "./middleware/rate-limit";
 import { requestLog } from "./middleware/request-log";
 import { requireSecrets } from "./middleware/require-secrets";
 import { secureHeadersMiddleware } from "./middleware/secure-headers";
@@ -74,6 +75,7 @@ app.use(
 );
 
 app.use("/api/*", authenticate);
+app.use("/api/v1/*", rateLimit);
 
 app.route("/api", healthApi);
 app.route("/api", helloApi);
