@@ -1,6 +1,6 @@
 import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { signAccessToken } from "../worker/lib/tokens";
+import { sha256Hex, signAccessToken } from "../worker/lib/tokens";
 import { GOOD_PASSWORD, member, tokenFromMail, uniqueEmail } from "./accounts";
 import { contains, jpeg } from "./images";
 import { seedWorld } from "./world";
@@ -85,6 +85,47 @@ describe("sessions in the browser", () => {
     const res = await page("/", `mt_access=${expired}; ${refreshCookie}`);
     expect(await res.text()).toContain("Sign out");
     expect(res.headers.getSetCookie().some((c) => c.startsWith("mt_access=") && !c.startsWith("mt_access=;"))).toBe(true);
+  });
+
+  describe("when two page loads renew with the same refresh cookie", () => {
+    /** A browser whose access cookie has expired: the next page load must renew with the refresh cookie. */
+    async function expiredBrowser() {
+      const account = await member();
+      const signedIn = await submit("/login", { email: account.email, password: account.password });
+      const refreshCookie = signedIn.headers.getSetCookie().find((c) => c.startsWith("mt_refresh="))!.split(";")[0]!;
+      const expired = await signAccessToken(env.JWT_SECRET, { userId: account.user.id, sessionId: "gone" }, Math.floor(Date.now() / 1000) - 3600);
+      return { cookie: `mt_access=${expired}; ${refreshCookie}`, refreshToken: refreshCookie.slice("mt_refresh=".length) };
+    }
+
+    it("keeps the member signed in on both when they arrive at the same moment", async () => {
+      const browser = await expiredBrowser();
+      const loads = await Promise.all([page("/", browser.cookie), page("/", browser.cookie)]);
+      for (const load of loads) expect(await load.text()).toContain("Sign out");
+      const renewed = loads.find((load) => load.headers.getSetCookie().some((c) => c.startsWith("mt_refresh=") && !/Max-Age=0/.test(c)))!;
+      expect(loads.flatMap((load) => load.headers.getSetCookie()).some((c) => /Max-Age=0/.test(c))).toBe(false);
+      expect(await (await page("/", cookiesFrom(renewed))).text()).toContain("Sign out");
+    });
+
+    it("keeps the member signed in when the second load comes seconds later, leaving the new cookies in place", async () => {
+      const browser = await expiredBrowser();
+      const first = await page("/", browser.cookie);
+      const second = await page("/", browser.cookie);
+      expect(await second.text()).toContain("Sign out");
+      expect(second.headers.getSetCookie()).toEqual([]);
+      expect(await (await page("/", cookiesFrom(first))).text()).toContain("Sign out");
+    });
+
+    it("ends the whole sign-in when the used refresh cookie comes back after the grace window", async () => {
+      const browser = await expiredBrowser();
+      const first = await page("/", browser.cookie);
+      const aMinuteAgo = new Date(Date.now() - 60_000).toISOString();
+      await env.DB.prepare("UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ?").bind(aMinuteAgo, await sha256Hex(browser.refreshToken)).run();
+      const replay = await page("/", browser.cookie);
+      expect(await replay.text()).toContain("Sign in");
+      expect(replay.headers.getSetCookie().every((c) => /Max-Age=0/.test(c))).toBe(true);
+      const successor = cookiesFrom(first).split("; ").filter((c) => c.startsWith("mt_refresh=")).join("");
+      expect(await (await page("/", successor)).text()).not.toContain("Sign out");
+    });
   });
 
   it("treats a dead session as a visitor and clears its cookies", async () => {
@@ -187,6 +228,65 @@ describe("profile settings page", () => {
     expect(res.status).toBe(400);
     expect(await res.text()).toContain("must be an https:// address");
     expect(await (await page(`/people/${account.user.handle}`)).text()).not.toContain("new bio");
+  });
+});
+
+describe("links on the profile settings page", () => {
+  it("saves a website and social links from the form and shows them as nofollow links on the public page", async () => {
+    const account = await member();
+    const cookie = cookiesFrom(await submit("/login", { email: account.email, password: account.password }));
+    const form = await (await page("/settings/profile", cookie)).text();
+    for (const label of ["Instagram", "Facebook", "YouTube", "TikTok", "Mastodon"]) expect(form).toMatch(new RegExp(`<label[^>]*>${label}</label>`));
+    const res = await submit(
+      "/settings/profile",
+      { displayName: "Ana", website: "https://ana.example/", "socialLinks.instagram": "https://instagram.com/ana_baila", "socialLinks.youtube": "https://youtube.com/@ana" },
+      { cookie },
+    );
+    expect(res.status).toBe(200);
+    const saved = await res.text();
+    expect(saved).toContain('value="https://instagram.com/ana_baila"');
+    const profile = await (await page(`/people/${account.user.handle}`)).text();
+    for (const href of ["https://ana.example/", "https://instagram.com/ana_baila", "https://youtube.com/@ana"]) {
+      expect(profile).toMatch(new RegExp(`<a [^>]*href="${href.replace(/[.?]/g, "\\$&")}"[^>]*rel="nofollow ugc noopener"`));
+    }
+    expect(profile).toContain(">Instagram</a>");
+    expect(profile).not.toContain(">Facebook</a>");
+  });
+
+  it("removes a social link whose field is left empty", async () => {
+    const account = await member();
+    const cookie = cookiesFrom(await submit("/login", { email: account.email, password: account.password }));
+    await submit("/settings/profile", { displayName: "Ana", "socialLinks.tiktok": "https://tiktok.com/@ana" }, { cookie });
+    await submit("/settings/profile", { displayName: "Ana", "socialLinks.tiktok": "" }, { cookie });
+    expect(await (await page(`/people/${account.user.handle}`)).text()).not.toContain("tiktok.com");
+  });
+
+  it("refuses a javascript: social link with an error on that field and saves nothing", async () => {
+    const account = await member();
+    const cookie = cookiesFrom(await submit("/login", { email: account.email, password: account.password }));
+    const res = await submit("/settings/profile", { displayName: "Ana", bio: "new bio", "socialLinks.instagram": "javascript:alert(1)" }, { cookie });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    const field = html.slice(html.indexOf('name="socialLinks.instagram"') - 300, html.indexOf('name="socialLinks.facebook"'));
+    expect(field).toContain('aria-invalid="true"');
+    expect(field).toContain("must be an https:// address");
+    expect(html).not.toContain("javascript:alert(1)");
+    const profile = await (await page(`/people/${account.user.handle}`)).text();
+    expect(profile).not.toContain("new bio");
+    expect(profile).not.toContain("javascript:");
+  });
+
+  it("never turns a stored javascript: or data: address into a link on the public page", async () => {
+    const account = await member();
+    await env.DB.prepare("UPDATE users SET website = ?, social_links = ? WHERE id = ?")
+      .bind("javascript:alert(1)", JSON.stringify({ instagram: "data:text/html,<script>alert(2)</script>", x: "https://x.com/ana" }), account.user.id)
+      .run();
+    const profile = await (await page(`/people/${account.user.handle}`)).text();
+    const hrefs = [...profile.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!);
+    expect(hrefs.filter((href) => /^\s*(javascript|data):/i.test(href))).toEqual([]);
+    expect(hrefs).toContain("https://x.com/ana");
+    expect(profile).not.toContain(">Website</a>");
+    expect(profile).not.toContain(">Instagram</a>");
   });
 });
 

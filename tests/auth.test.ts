@@ -1,6 +1,7 @@
+import { argon2idAsync } from "@noble/hashes/argon2.js";
 import { env } from "cloudflare:test";
 import { SignJWT } from "jose";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { signAccessToken } from "../worker/lib/tokens";
 import type { AuthResult, MeDto } from "../worker/schemas/auth";
 import { api, BASE, GOOD_PASSWORD, member, tokenFromMail, uniqueEmail } from "./accounts";
@@ -112,6 +113,36 @@ describe("login", () => {
     expect(unknown.status).toBe(401);
     const [a, b] = [await wrong.json<Problem>(), await unknown.json<Problem>()];
     expect(a.detail).toBe(b.detail);
+  });
+
+  describe("with a password hashed under older parameters", () => {
+    const CURRENT = "$argon2id$v=19$m=19456,t=2,p=1$";
+    const base64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/=+$/, "");
+    const storedHash = async (userId: string) => (await env.DB.prepare("SELECT password_hash AS h FROM users WHERE id = ?").bind(userId).first<{ h: string }>())!.h;
+
+    /** A member whose row holds the PHC string an older release (m = 8 MiB, t = 1) would have written. */
+    async function memberWithOldHash() {
+      const account = await member();
+      const salt = crypto.getRandomValues(new Uint8Array(16));
+      const hash = await argon2idAsync(account.password, salt, { m: 8192, t: 1, p: 1, dkLen: 32 });
+      const oldHash = `$argon2id$v=19$m=8192,t=1,p=1$${base64(salt)}$${base64(hash)}`;
+      await env.DB.prepare("UPDATE users SET password_hash = ? WHERE id = ?").bind(oldHash, account.user.id).run();
+      return { ...account, oldHash };
+    }
+
+    it("stores it again with the current parameters after a successful sign-in", async () => {
+      const account = await memberWithOldHash();
+      const res = await api("/auth/login", { method: "POST", json: { email: account.email, password: account.password } });
+      expect(res.status).toBe(200);
+      await vi.waitFor(async () => expect((await storedHash(account.user.id)).startsWith(CURRENT)).toBe(true), { timeout: 10_000, interval: 50 });
+      expect((await api("/auth/login", { method: "POST", json: { email: account.email, password: account.password } })).status).toBe(200);
+    });
+
+    it("keeps it as it is after a wrong password", async () => {
+      const account = await memberWithOldHash();
+      expect((await api("/auth/login", { method: "POST", json: { email: account.email, password: "not-the-password-at-all" } })).status).toBe(401);
+      expect(await storedHash(account.user.id)).toBe(account.oldHash);
+    });
   });
 });
 

@@ -14,6 +14,8 @@ export interface Ctx {
   requestId: string;
   /** The signed-in member, or null for a visitor. */
   user: CurrentUser | null;
+  /** Keeps the Worker alive for work after the answer; absent outside a request (jobs, tests). */
+  waitUntil?: (promise: Promise<unknown>) => void;
 }
 
 export interface AppVariables {

@@ -1,8 +1,9 @@
 import { data } from "react-router";
 import type { Route } from "./+types/people.$handle";
+import { externalHref, SOCIAL_NETWORK_LABELS } from "../lib/social-links";
 import { serverContext } from "../server-context";
 import { DomainError } from "../../worker/errors";
-import { handleSchema } from "../../worker/schemas/auth";
+import { handleSchema, socialNetworks } from "../../worker/schemas/auth";
 import { getPublicProfile } from "../../worker/services/users";
 
 const TANGO_ROLE_LABELS = { leader: "Leader", follower: "Follower", both: "Leads and follows" } as const;
@@ -23,7 +24,11 @@ export async function loader({ params, context }: Route.LoaderArgs) {
 }
 
 export default function Person({ loaderData: person }: Route.ComponentProps) {
-  const links = Object.entries(person.socialLinks);
+  const website = externalHref(person.website);
+  const links = socialNetworks.flatMap((network) => {
+    const href = externalHref(person.socialLinks[network]);
+    return href ? [{ network, href }] : [];
+  });
   return (
     <article className="mx-auto max-w-2xl rounded-2xl border border-stone-200 bg-white p-6 shadow-sm sm:p-8">
       <header className="flex items-center gap-4">
@@ -47,19 +52,19 @@ export default function Person({ loaderData: person }: Route.ComponentProps) {
         <Fact label="Member since" value={new Intl.DateTimeFormat("en-GB", { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(person.memberSince))} />
       </dl>
       {person.bio && <p className="mt-6 whitespace-pre-line text-stone-700">{person.bio}</p>}
-      {(person.website || links.length > 0) && (
-        <ul className="mt-6 flex flex-wrap gap-3 text-sm">
-          {person.website && (
+      {(website || links.length > 0) && (
+        <ul aria-label="Links" className="mt-6 flex flex-wrap gap-3 text-sm">
+          {website && (
             <li>
-              <a className="font-semibold text-tango-700 underline" href={person.website} rel="nofollow ugc noopener" target="_blank">
+              <a className="font-semibold text-tango-700 underline" href={website} rel="nofollow ugc noopener" target="_blank">
                 Website
               </a>
             </li>
           )}
-          {links.map(([network, url]) => (
+          {links.map(({ network, href }) => (
             <li key={network}>
-              <a className="font-semibold capitalize text-tango-700 underline" href={url} rel="nofollow ugc noopener" target="_blank">
-                {network}
+              <a className="font-semibold text-tango-700 underline" href={href} rel="nofollow ugc noopener" target="_blank">
+                {SOCIAL_NETWORK_LABELS[network]}
               </a>
             </li>
           ))}

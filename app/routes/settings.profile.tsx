@@ -5,7 +5,8 @@ import { LabelledSelect } from "../components/labelled-select";
 import { fromDomainError, fromZod, type FormProblems } from "../lib/form-problems";
 import { serverContext } from "../server-context";
 import { tangoRoles } from "../../db/schema/users";
-import { updateProfileInput } from "../../worker/schemas/auth";
+import { SOCIAL_NETWORK_LABELS } from "../lib/social-links";
+import { socialNetworks, updateProfileInput } from "../../worker/schemas/auth";
 import { listCities } from "../../worker/services/cities";
 import { setAvatar } from "../../worker/services/avatars";
 import { getMe, updateMe } from "../../worker/services/users";
@@ -34,6 +35,8 @@ function profileFromForm(form: FormData) {
       .split(/[\s,]+/)
       .filter(Boolean),
     website: orNull("website"),
+    // The whole set is sent: a field left empty removes that link.
+    socialLinks: Object.fromEntries(socialNetworks.map((network) => [network, text(`socialLinks.${network}`)]).filter(([, url]) => url !== "")),
     language: text("language") || undefined,
   };
 }
@@ -127,6 +130,23 @@ export default function ProfileSettings({ loaderData, actionData }: Route.Compon
         <FormField label="Years dancing" name="yearsDancing" type="number" required={false} defaultValue={me.yearsDancing?.toString() ?? ""} error={problems?.fields.yearsDancing} />
         <FormField label="Languages you speak" name="languages" required={false} hint="Language codes, e.g. es, en, pt-BR" defaultValue={me.languages.join(", ")} error={problems?.fields["languages.0"] ?? problems?.fields.languages} />
         <FormField label="Website" name="website" type="url" required={false} hint="https:// only" defaultValue={me.website ?? ""} error={problems?.fields.website} />
+        <fieldset className="flex flex-col gap-3" aria-describedby="social-links-hint">
+          <legend className="text-sm font-medium text-stone-700">Elsewhere</legend>
+          <p id="social-links-hint" className="text-xs text-stone-500">
+            Links to your pages, shown on your public profile. https:// only; leave a field empty to remove it.
+          </p>
+          {socialNetworks.map((network) => (
+            <FormField
+              key={network}
+              label={SOCIAL_NETWORK_LABELS[network]}
+              name={`socialLinks.${network}`}
+              type="url"
+              required={false}
+              defaultValue={me.socialLinks[network] ?? ""}
+              error={problems?.fields[`socialLinks.${network}`]}
+            />
+          ))}
+        </fieldset>
         <LabelledSelect label="Mail language" name="language" defaultValue={me.language}>
           <option value="en">English</option>
           <option value="es">Español</option>

@@ -4,7 +4,8 @@ import type { Ctx } from "../env";
 import { Conflict, NotFound, Unauthorized } from "../errors";
 import { describeDevice } from "../lib/device";
 import { uuidv7 } from "../lib/ids";
-import { hashPassword, verifyAgainstDummy, verifyPassword } from "../lib/password";
+import { log } from "../lib/log";
+import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "../lib/password";
 import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_SECONDS, randomToken, sha256Hex, signAccessToken } from "../lib/tokens";
 import type { AuthResult, LoginInput, RegisterInput, SessionDto } from "../schemas/auth";
 import { sendVerificationEmail } from "./email-verification";
@@ -62,7 +63,26 @@ export async function login(ctx: Ctx, input: LoginInput, client: ClientInfo): Pr
     throw new Unauthorized(WRONG_CREDENTIALS);
   }
   await clearLoginFailures(ctx.env, user.id);
+  if (needsRehash(user.passwordHash)) {
+    const upgrade = upgradePasswordHash(ctx, user.id, user.passwordHash, input.password);
+    if (ctx.waitUntil) ctx.waitUntil(upgrade);
+    else await upgrade;
+  }
   return startSession(ctx, user.id, client);
+}
+
+/**
+ * The only moment we hold the password is a successful sign-in: store it again with today's
+ * parameters. Conditional on the old hash, so a password reset that lands meanwhile wins.
+ * Never fails the sign-in: the old hash keeps working until the next one.
+ */
+async function upgradePasswordHash(ctx: Ctx, userId: string, oldHash: string, password: string): Promise<void> {
+  try {
+    const passwordHash = await hashPassword(password);
+    await ctx.db.update(users).set({ passwordHash }).where(and(eq(users.id, userId), eq(users.passwordHash, oldHash)));
+  } catch (error) {
+    log("error", "auth.rehash-failed", { requestId: ctx.requestId, userId, error: String(error) });
+  }
 }
 
 /**
@@ -70,6 +90,31 @@ export async function login(ctx: Ctx, input: LoginInput, client: ClientInfo): Pr
  * means it was copied, so the whole login family (session) is revoked.
  */
 export async function refresh(ctx: Ctx, refreshToken: string): Promise<AuthResult> {
+  const outcome = await rotateRefreshToken(ctx, refreshToken, 0);
+  if (outcome.kind === "raced") throw new Error("a refresh without a grace window cannot race");
+  return outcome.tokens;
+}
+
+/**
+ * How long a page request may present a refresh cookie that another request of the same
+ * browser has just rotated. Two tabs, or a page and its data request, renewing an expired
+ * access cookie at the same moment send the same refresh cookie; only one can win.
+ */
+export const WEB_REFRESH_GRACE_SECONDS = 30;
+
+/**
+ * What a page request's refresh cookie is worth: a new pair, or — when a request of the same
+ * browser rotated it less than WEB_REFRESH_GRACE_SECONDS ago — the session itself, for this
+ * one request. Then no tokens are issued: the winning request is already setting the
+ * successor cookies, and the browser keeps those. Later reuse revokes the family as always.
+ */
+export type WebRenewal = { kind: "renewed"; tokens: AuthResult } | { kind: "raced"; userId: string; sessionId: string };
+
+export function renewWebSession(ctx: Ctx, refreshToken: string): Promise<WebRenewal> {
+  return rotateRefreshToken(ctx, refreshToken, WEB_REFRESH_GRACE_SECONDS);
+}
+
+async function rotateRefreshToken(ctx: Ctx, refreshToken: string, graceSeconds: number): Promise<WebRenewal> {
   const tokenHash = await sha256Hex(refreshToken);
   const row = await ctx.db
     .select({ token: refreshTokens, session: sessions })
@@ -87,10 +132,13 @@ export async function refresh(ctx: Ctx, refreshToken: string): Promise<AuthResul
     .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.usedAt)))
     .returning({ tokenHash: refreshTokens.tokenHash });
   if (claimed.length === 0) {
+    // Unused when we read it but claimed before our update: a concurrent request won just now.
+    const usedAt = row.token.usedAt ?? now;
+    if (Date.parse(now) - Date.parse(usedAt) < graceSeconds * 1000) return { kind: "raced", userId: row.session.userId, sessionId: row.session.id };
     await revokeSessionRow(ctx, row.session.id, "refresh_token_reuse");
     throw new Unauthorized("This refresh token was already used, so every token of this sign-in has been revoked. Sign in again.");
   }
-  return issueTokens(ctx, row.session.userId, row.session.id, now);
+  return { kind: "renewed", tokens: await issueTokens(ctx, row.session.userId, row.session.id, now) };
 }
 
 export async function logout(ctx: Ctx): Promise<void> {
