@@ -9,7 +9,7 @@ import { listUpcomingEvents } from "../worker/services/events";
 import { seedWorld } from "./world";
 
 /** Tables that grow with the community; a full scan of one of them is a bug. */
-const LARGE_TABLES = ["events", "users", "venues"];
+const LARGE_TABLES = ["events", "event_occurrences", "users", "venues", "rsvps", "tickets", "orders"];
 
 interface Recorded {
   sql: string;
@@ -65,7 +65,7 @@ beforeAll(async () => {
   await env.DB.exec("ANALYZE");
 });
 
-const cursor = encodeCursor({ s: new Date().toISOString(), i: "0" });
+const cursor = encodeCursor({ s: new Date().toISOString(), i: "0", k: "0" });
 const listings: Record<string, Record<string, string>> = {
   "all upcoming events": {},
   "events in a city": { city: "berlin" },
@@ -74,6 +74,9 @@ const listings: Record<string, Record<string, string>> = {
   "events in a window": { from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z" },
   "the next page of a city": { city: "berlin", cursor },
   "the next page of everything": { cursor },
+  "words in a city": { city: "berlin", q: "milonga" },
+  "near a point": { near: "52.52,13.405", radiusKm: "30" },
+  "near a point, of a type": { near: "-34.6037,-58.3816", type: "milonga" },
 };
 
 describe("every list query is served by an index", () => {

@@ -27,13 +27,18 @@ interface ScheduledOccurrence {
   status: EventOccurrence["status"];
 }
 
+/** A series announced far ahead is materialized for a horizon from its first date, not from today. */
+function horizonOf(event: Event, now: Date): Date {
+  return new Date(Math.max(now.getTime(), Date.parse(event.startsAt)) + HORIZON_DAYS * 86_400_000);
+}
+
 /** Every date of the event from a little in the past to the horizon, with organizer changes applied. */
 export async function scheduleOf(ctx: Ctx, event: Event, now: Date): Promise<ScheduledOccurrence[]> {
   if (!event.recurrenceRule) {
     return [{ occurrenceKey: occurrenceKeyOf(event.startsAt), startsAt: event.startsAt, endsAt: event.endsAt, status: "scheduled" }];
   }
   const from = new Date(Math.max(Date.parse(event.startsAt), now.getTime() - KEEP_PAST_DAYS * 86_400_000));
-  const to = new Date(now.getTime() + HORIZON_DAYS * 86_400_000);
+  const to = horizonOf(event, now);
   const expanded = expandSeries({
     rrule: event.recurrenceRule,
     startLocal: instantToLocal(event.startsAt, event.timeZone),
@@ -64,7 +69,7 @@ export async function materializeOccurrences(ctx: Ctx, event: Event, now: Date =
   const rows = schedule.map((o) => ({ eventId: event.id, cityId: event.cityId, type: event.type, ...o }));
   const statements = [ctx.db.delete(eventOccurrences).where(eq(eventOccurrences.eventId, event.id))];
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) statements.push(ctx.db.insert(eventOccurrences).values(rows.slice(i, i + ROWS_PER_INSERT)) as never);
-  const materializedUntil = event.recurrenceRule ? new Date(now.getTime() + HORIZON_DAYS * 86_400_000).toISOString() : null;
+  const materializedUntil = event.recurrenceRule ? horizonOf(event, now).toISOString() : null;
   statements.push(ctx.db.update(events).set({ materializedUntil }).where(eq(events.id, event.id)) as never);
   await ctx.db.batch(statements as [typeof statements[0], ...typeof statements]);
 }
