@@ -1,4 +1,5 @@
 import { jobSchema, type Job } from "./jobs";
+import { handleEventFanOut } from "./jobs/event-fanout";
 import { handleHealthProbe } from "./jobs/health-probe";
 import { handleSendEmail } from "./jobs/send-email";
 import { log } from "../worker/lib/log";
@@ -11,6 +12,9 @@ async function runJob(job: Job, env: Cloudflare.Env): Promise<void> {
       return handleHealthProbe(job);
     case "email.send":
       return handleSendEmail(job, env);
+    case "event.cancelled":
+    case "event.message":
+      return handleEventFanOut(job, env);
   }
 }
 

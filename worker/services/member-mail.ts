@@ -4,10 +4,9 @@ import type { EmailTokenPurpose } from "../../db/schema/email-tokens";
 import { enqueue } from "../../queues/producer";
 import type { Ctx } from "../env";
 import { uuidv7 } from "../lib/ids";
-import type { MailTemplate } from "../lib/mail/templates";
 import { issueEmailToken } from "./email-tokens";
 
-const LINKS: Record<EmailTokenPurpose, { template: MailTemplate["name"]; path: string }> = {
+const LINKS: Record<EmailTokenPurpose, { template: "verify-email" | "reset-password"; path: string }> = {
   verify_email: { template: "verify-email", path: "/verify-email" },
   reset_password: { template: "reset-password", path: "/reset-password" },
 };
