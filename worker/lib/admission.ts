@@ -102,17 +102,25 @@ export function promoteWaiting(policy: AdmissionPolicy, floor: Floor, waiting: r
 function matchPair(policy: AdmissionPolicy, floor: Floor, queue: WaitingUnit[]): { admissions: Admission[]; indexes: number[] } | null {
   if (policy.tolerance === null) return null;
   if (policy.capacity !== null && floor.total + 2 > policy.capacity) return null;
-  const singles = queue.map((unit, index) => ({ unit, index })).filter(({ unit }) => unit.userIds.length === 1);
-  const leader = singles.find(({ unit }) => unit.roles[0] === "leader" || unit.roles[0] === "both");
-  const follower = singles.find(({ unit, index }) => index !== leader?.index && (unit.roles[0] === "follower" || unit.roles[0] === "both"));
-  if (!leader || !follower) return null;
-  // Together they leave the imbalance as it is; admit them if that is within the rule.
+  // Together a leader and a follower leave the imbalance as it is: admit them only if that is within the rule.
   if (imbalance(floor) > policy.tolerance) return null;
-  return {
-    admissions: [
-      { userIds: leader.unit.userIds, sides: ["leader"] },
-      { userIds: follower.unit.userIds, sides: ["follower"] },
-    ],
-    indexes: [leader.index, follower.index],
-  };
+  const canLead = (unit: WaitingUnit) => unit.roles[0] === "leader" || unit.roles[0] === "both";
+  const canFollow = (unit: WaitingUnit) => unit.roles[0] === "follower" || unit.roles[0] === "both";
+  // The earliest possible pair: the one whose later member stands furthest forward in line.
+  for (let j = 1; j < queue.length; j++) {
+    for (let i = 0; i < j; i++) {
+      const [a, b] = [queue[i]!, queue[j]!];
+      if (a.userIds.length !== 1 || b.userIds.length !== 1) continue;
+      const sides: [Side, Side] | null = canLead(a) && canFollow(b) ? ["leader", "follower"] : canFollow(a) && canLead(b) ? ["follower", "leader"] : null;
+      if (!sides) continue;
+      return {
+        admissions: [
+          { userIds: a.userIds, sides: [sides[0]] },
+          { userIds: b.userIds, sides: [sides[1]] },
+        ],
+        indexes: [i, j],
+      };
+    }
+  }
+  return null;
 }
