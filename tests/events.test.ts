@@ -94,10 +94,11 @@ describe("GET /api/v1/events", () => {
 
   it("pages through a city without gaps or duplicates", async () => {
     const all = await collectAll("?city=berlin&limit=7");
-    const ids = all.map((e) => e.id);
+    // Each date of a weekly series is its own row: (eventId, occurrenceKey) names one.
+    const ids = all.map((e) => `${e.eventId}/${e.occurrenceKey}`);
     expect(new Set(ids).size).toBe(ids.length);
     const expected = await env.DB.prepare(
-      "SELECT count(*) AS n FROM events JOIN cities ON cities.id = events.city_id WHERE cities.slug = 'berlin' AND ends_at > ?",
+      "SELECT count(*) AS n FROM event_occurrences JOIN cities ON cities.id = event_occurrences.city_id WHERE cities.slug = 'berlin' AND ends_at > ?",
     )
       .bind(new Date().toISOString())
       .first<{ n: number }>();
@@ -113,7 +114,7 @@ describe("GET /api/v1/events", () => {
     const atThatTime = all.filter((e) => e.startsAt === first.startsAt).map((e) => e.id);
     expect(atThatTime).toContain(twin);
     expect(atThatTime).toContain(first.id);
-    expect(new Set(all.map((e) => e.id)).size).toBe(all.length);
+    expect(new Set(all.map((e) => `${e.eventId}/${e.occurrenceKey}`)).size).toBe(all.length);
   });
 
   it("answers an empty page, not an error, when nothing matches", async () => {

@@ -17,6 +17,7 @@ export function worldToSql(world: World, { replace = true }: { replace?: boolean
   statements.push(...inserts("venues", world.venues as unknown as Row[]));
   statements.push(...inserts("users", world.users as unknown as Row[]));
   statements.push(...inserts("events", world.events as unknown as Row[]));
+  statements.push(...inserts("events", world.series as unknown as Row[]));
   statements.push(...inserts("event_organizers", world.eventOrganizers as unknown as Row[]));
   statements.push(...inserts("event_occurrences", world.occurrences as unknown as Row[]));
   return statements;

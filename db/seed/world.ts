@@ -48,7 +48,7 @@ const TYPE_PROFILES: TypeProfile[] = [
 export interface CityRow { id: string; slug: string; name: string; country: string; country_code: string; continent: string; time_zone: string; latitude: number; longitude: number }
 export interface VenueRow { id: string; city_id: string; name: string; address: string; latitude: number; longitude: number }
 export interface UserRow { id: string; email: string; handle: string; display_name: string; tango_role: TangoRole; home_city_id: string; bio: string; years_dancing: number; created_at: string }
-export interface EventRow { id: string; title: string; search_text: string; type: EventType; description: string; city_id: string; venue_id: string; organizer_id: string; starts_at: string; ends_at: string; time_zone: string; price_minor: number | null; currency: string | null; capacity: number | null; role_balance_tolerance: number | null; created_at: string; confirmed_at: string }
+export interface EventRow { id: string; title: string; search_text: string; type: EventType; description: string; city_id: string; venue_id: string; organizer_id: string; starts_at: string; ends_at: string; time_zone: string; price_minor: number | null; currency: string | null; capacity: number | null; role_balance_tolerance: number | null; recurrence_rule: string | null; materialized_until: string | null; created_at: string; confirmed_at: string }
 export interface OrganizerRow { event_id: string; user_id: string; role: "owner"; added_at: string }
 export interface OccurrenceRow { event_id: string; occurrence_key: string; city_id: string; type: EventType; starts_at: string; ends_at: string; status: "scheduled" }
 
@@ -57,6 +57,8 @@ export interface World {
   venues: VenueRow[];
   users: UserRow[];
   events: EventRow[];
+  /** Weekly milongas, two per city whatever the scale: each is one event with many dates. */
+  series: EventRow[];
   eventOrganizers: OrganizerRow[];
   occurrences: OccurrenceRow[];
 }
@@ -148,13 +150,56 @@ export function generateWorld({ scale, today, seed = 20261122 }: WorldOptions): 
       currency: free ? null : seedCity.currency,
       capacity: CAPACITY[profile.type] ?? null,
       role_balance_tolerance: profile.type === "marathon" ? 4 : null,
+      recurrence_rule: null,
+      materialized_until: null,
       created_at: createdAt,
       confirmed_at: createdAt,
     };
   });
 
-  const eventOrganizers: OrganizerRow[] = events.map((e) => ({ event_id: e.id, user_id: e.organizer_id, role: "owner", added_at: e.created_at }));
-  const occurrences: OccurrenceRow[] = events.map((e) => ({
+  const series: EventRow[] = [];
+  const occurrences: OccurrenceRow[] = [];
+  cities.forEach((city, ci) => {
+    for (let k = 0; k < SERIES_PER_CITY; k++) {
+      const weekday = (ci * 3 + k * 4) % 7;
+      const firstDay = new Date(today.getTime() + ((weekday - today.getUTCDay() + 7) % 7) * 86_400_000);
+      const hour = 20 + k;
+      const venue = venues[ci * VENUES_PER_CITY + k]!;
+      const dates = Array.from({ length: SERIES_WEEKS }, (_, w) => {
+        const day = new Date(firstDay.getTime() + w * 7 * 86_400_000);
+        const start = new TZDate(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), hour, 0, 0, city.time_zone);
+        const end = new TZDate(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate() + 1, 1 + k, 0, 0, city.time_zone);
+        return { startsAt: new Date(start.getTime()).toISOString(), endsAt: new Date(end.getTime()).toISOString() };
+      });
+      const title = `Milonga de los ${WEEKDAY_NAMES_ES[weekday]}`;
+      const row: EventRow = {
+        id: idAt(20_000_000 + ci * 10 + k),
+        title,
+        search_text: eventSearchText([title, venue.name, city.name]),
+        type: "milonga",
+        description: `Every ${WEEKDAY_NAMES_EN[weekday]} at ${venue.name}: traditional tandas, a DJ who reads the floor, cabeceo welcome.`,
+        city_id: city.id,
+        venue_id: venue.id,
+        organizer_id: users[(ci * 7 + k) % users.length]!.id,
+        starts_at: dates[0]!.startsAt,
+        ends_at: dates[0]!.endsAt,
+        time_zone: city.time_zone,
+        price_minor: toMinorUnits(SEED_CITIES[ci]!.entryPrice, SEED_CITIES[ci]!.currency),
+        currency: SEED_CITIES[ci]!.currency,
+        capacity: null,
+        role_balance_tolerance: null,
+        recurrence_rule: `FREQ=WEEKLY;BYDAY=${RRULE_DAYS[weekday]}`,
+        materialized_until: dates.at(-1)!.startsAt,
+        created_at: today.toISOString(),
+        confirmed_at: today.toISOString(),
+      };
+      series.push(row);
+      for (const d of dates) occurrences.push({ event_id: row.id, occurrence_key: occurrenceKeyOf(d.startsAt), city_id: city.id, type: "milonga", starts_at: d.startsAt, ends_at: d.endsAt, status: "scheduled" });
+    }
+  });
+
+  const eventOrganizers: OrganizerRow[] = [...events, ...series].map((e) => ({ event_id: e.id, user_id: e.organizer_id, role: "owner", added_at: e.created_at }));
+  occurrences.push(...events.map((e): OccurrenceRow => ({
     event_id: e.id,
     occurrence_key: occurrenceKeyOf(e.starts_at),
     city_id: e.city_id,
@@ -162,10 +207,17 @@ export function generateWorld({ scale, today, seed = 20261122 }: WorldOptions): 
     starts_at: e.starts_at,
     ends_at: e.ends_at,
     status: "scheduled",
-  }));
+  })));
 
-  return { cities, venues, users, events, eventOrganizers, occurrences };
+  return { cities, venues, users, events, series, eventOrganizers, occurrences };
 }
+
+const SERIES_PER_CITY = 2;
+/** Dates materialized for each seeded series: the app's own horizon is 400 days (worker/services/occurrences.ts). */
+const SERIES_WEEKS = 57;
+const RRULE_DAYS = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"];
+const WEEKDAY_NAMES_ES = ["Domingos", "Lunes", "Martes", "Miércoles", "Jueves", "Viernes", "Sábados"];
+const WEEKDAY_NAMES_EN = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 
 /** Places at the events that sell out: marathons are role-balanced too. */
 const CAPACITY: Partial<Record<EventType, number>> = { workshop: 30, marathon: 160, festival: 600 };

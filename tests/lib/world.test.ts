@@ -48,6 +48,17 @@ describe("the demo world", () => {
     }
   });
 
+  it("has two weekly milongas in every city, at the same local hour on every date", () => {
+    expect(world.series).toHaveLength(world.cities.length * 2);
+    for (const series of world.series) {
+      expect(series.recurrence_rule).toMatch(/^FREQ=WEEKLY;BYDAY=(MO|TU|WE|TH|FR|SA|SU)$/);
+      const dates = world.occurrences.filter((o) => o.event_id === series.id);
+      expect(dates.length).toBeGreaterThan(50);
+      const hours = new Set(dates.map((d) => new Intl.DateTimeFormat("en-GB", { hour: "2-digit", hourCycle: "h23", timeZone: series.time_zone }).format(new Date(d.starts_at))));
+      expect(hours.size).toBe(1);
+    }
+  });
+
   it("scales members and events linearly", () => {
     const big = generateWorld({ scale: 3, today });
     expect(big.users.length).toBe(world.users.length * 3);
