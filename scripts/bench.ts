@@ -3,12 +3,16 @@
  *
  * Builds the Worker, serves the production build under `wrangler dev` against its own
  * database in .bench/state (never the developer's local one) seeded at --scale (default
- * 420 ≈ 100k members; seeded once, then reused), and load-tests four routes with autocannon:
+ * 420 ≈ 100k members; seeded once, then reused), and load-tests these routes with autocannon:
  *
  *   /api/hello                                  hello world through the whole middleware stack
  *   /api/health                                 round-trips every binding
- *   /api/v1/events?city=buenos-aires&limit=20   a D1 query by city
+ *   /api/v1/events?city=buenos-aires&limit=20   the city listing (occurrences; KV-cached for a minute)
+ *   /api/v1/events?city=buenos-aires&q=milonga  the same listing, uncached, filtered by words
+ *   /api/v1/events/<id>                         one event as JSON
  *   /                                           the home page, server-rendered
+ *   /cities/buenos-aires                        the city page, server-rendered
+ *   /events/<id>                                an event page, server-rendered
  *
  * Absolute numbers depend on the machine and whatever else it is doing, so each route is
  * also reported as a ratio to the hello-world route measured in the same run: that ratio
@@ -29,7 +33,7 @@ import { startWorker } from "./worker-server.ts";
 const STATE_DIR = ".bench/state";
 const RESULTS_PATH = ".bench/results.json";
 const HELLO = "/api/hello";
-const ROUTES = ["/api/health", "/api/v1/events?city=buenos-aires&limit=20", "/"];
+const CITY_ROUTES = ["/api/health", "/api/v1/events?city=buenos-aires&limit=20", "/api/v1/events?city=buenos-aires&q=milonga&limit=20", "/", "/cities/buenos-aires"];
 
 const { values } = parseArgs({
   options: {
@@ -88,6 +92,11 @@ if (interrupted) {
 
 const measured: RouteResult[] = [];
 try {
+  // A real event of the seeded world: the first one the Buenos Aires listing shows.
+  const listing = (await (await fetch(`${server.url}/api/v1/events?city=buenos-aires&limit=1`)).json()) as { data: { eventId: string }[] };
+  const eventId = listing.data[0]?.eventId;
+  if (!eventId) throw new Error("The seeded world has no upcoming event in Buenos Aires.");
+  const ROUTES = [...CITY_ROUTES, `/api/v1/events/${eventId}`, `/events/${eventId}`];
   console.log(`Serving on ${server.url}; ${connections} connections, ${warmup} s warm-up and ${duration} s per route.`);
   for (const route of [HELLO, ...ROUTES, HELLO]) {
     const result = await measureRoute(server.url, route, { connections, duration, warmup });
