@@ -17,6 +17,7 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             JWT_SECRET: randomBytes(48).toString("base64url"),
             STRIPE_WEBHOOK_SECRET: randomBytes(48).toString("base64url"),
+            STRIPE_SECRET_KEY: "sk_test_local",
             SENTRY_DSN: "",
           },
         },
