@@ -40,6 +40,12 @@ export function SiteHeader({ viewer }: { viewer: Viewer | null }) {
         </nav>
         {viewer ? (
           <Form method="post" action="/logout" className="ml-auto flex items-center gap-3">
+            <a href="/events/new" className="rounded-full bg-tango-600 px-3 py-2 text-sm font-semibold text-white hover:bg-tango-700">
+              New event
+            </a>
+            <NavLink to="/my/events" className={linkClass}>
+              My events
+            </NavLink>
             <a href="/settings/profile" className="max-w-40 truncate text-sm font-medium text-stone-700 hover:text-tango-700" title={`@${viewer.handle}: edit your profile`}>
               {viewer.displayName}
             </a>

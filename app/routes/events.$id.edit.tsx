@@ -1,3 +1,204 @@
-export default function Placeholder() {
-  return <p>Being built.</p>;
+import { data, Form, isRouteErrorResponse, redirect } from "react-router";
+import type { Route } from "./+types/events.$id.edit";
+import { EventForm, eventFormValues, eventInputFromForm, formValues, problemsFromIssues, type EventFormValues } from "../components/event-form";
+import { LabelledSelect } from "../components/labelled-select";
+import { fromDomainError, type FormProblems } from "../lib/form-problems";
+import { serverContext } from "../server-context";
+import type { Ctx } from "../../worker/env";
+import { DomainError } from "../../worker/errors";
+import type { CleanImage } from "../../worker/lib/image-metadata";
+import { updateEventInput } from "../../worker/schemas/events";
+import { listCities } from "../../worker/services/cities";
+import { loadEvent, requireOrganizer } from "../../worker/services/event-access";
+import { prepareCover, setEventCover } from "../../worker/services/event-covers";
+import { cancelEvent, updateEvent } from "../../worker/services/event-editing";
+import { getEventDetail } from "../../worker/services/events";
+import { listCoOrganizerHandles } from "../../worker/services/my-events";
+import { listVenues } from "../../worker/services/venues";
+
+export function meta({ loaderData }: Route.MetaArgs) {
+  return [{ title: loaderData ? `Edit ${loaderData.event.title} — Mundo Tango` : "Edit event — Mundo Tango" }];
+}
+
+/** The event, if the acting member may edit it: visitors sign in first, others get a 403 page. */
+async function organizerEvent(ctx: Ctx, eventId: string) {
+  if (!ctx.user) throw redirect(`/login?redirectTo=${encodeURIComponent(`/events/${eventId}/edit`)}`);
+  try {
+    await requireOrganizer(ctx, await loadEvent(ctx, eventId));
+    return await getEventDetail(ctx, eventId);
+  } catch (error) {
+    if (error instanceof DomainError && (error.status === 403 || error.status === 404)) throw data(error.message, { status: error.status });
+    throw error;
+  }
+}
+
+export async function loader({ params, request, context }: Route.LoaderArgs) {
+  const { ctx } = context.get(serverContext);
+  const event = await organizerEvent(ctx, params.id);
+  const url = new URL(request.url);
+  const cities = await listCities(ctx);
+  const chosen = url.searchParams.get("city");
+  const venueCity = chosen && cities.some((c) => c.slug === chosen) ? chosen : event.city.slug;
+  const [venues, coOrganizers] = await Promise.all([listVenues(ctx, venueCity), listCoOrganizerHandles(ctx, event.id)]);
+  return {
+    event: { id: event.id, title: event.title, status: event.status, coverUrl: event.coverUrl },
+    values: eventFormValues(event, coOrganizers),
+    confirmCancel: url.searchParams.get("cancel") === "confirm",
+    cities,
+    venueCity,
+    venues: venues.map((v) => ({ id: v.id, name: v.name, address: v.address })),
+  };
+}
+
+type ActionResult = { values: EventFormValues; problems?: FormProblems };
+
+export async function action({ params, request, context }: Route.ActionArgs) {
+  const { ctx } = context.get(serverContext);
+  const event = await organizerEvent(ctx, params.id);
+  const form = await request.formData();
+  if (form.get("intent") === "cancel") {
+    await cancelEvent(ctx, event.id);
+    throw redirect(`/events/${event.id}`);
+  }
+
+  const values = formValues(form);
+  const { input, errors } = eventInputFromForm(values);
+  // Co-organizers are rewritten only when the list changed: a co-organizer saving the form
+  // must not drop themselves from a list the service reads as "everyone but me".
+  const before = await listCoOrganizerHandles(ctx, event.id);
+  if ((input.coOrganizers as string[]).map((h) => h.replace(/^@/, "").toLowerCase()).join(",") === before.join(",")) delete input.coOrganizers;
+  const parsed = updateEventInput.safeParse(input);
+  const problems = [...errors, ...(parsed.success ? [] : problemsFromIssues(parsed.error.issues, values))];
+  let cover: CleanImage | undefined;
+  const file = form.get("cover");
+  if (file instanceof File && file.size > 0) {
+    try {
+      cover = prepareCover(new Uint8Array(await file.arrayBuffer()));
+    } catch (error) {
+      const { fields, form: message } = fromDomainError(error);
+      problems.push({ path: "cover", message: fields.cover ?? message ?? "This picture cannot be used." });
+    }
+  }
+  if (problems.length > 0 || !parsed.success) {
+    const fields: Record<string, string> = {};
+    for (const { path, message } of problems) fields[path] ??= message;
+    return data({ values, problems: { fields } } as ActionResult, { status: 400 });
+  }
+  try {
+    await updateEvent(ctx, event.id, parsed.data);
+  } catch (error) {
+    return data({ values, problems: fromDomainError(error) } as ActionResult, { status: (error as { status: number }).status });
+  }
+  if (cover) await setEventCover(ctx, event.id, cover);
+  throw redirect(`/events/${event.id}`);
+}
+
+export default function EditEvent({ loaderData, actionData }: Route.ComponentProps) {
+  const { event, values, confirmCancel, cities, venueCity, venues } = loaderData;
+  const cancelled = event.status === "cancelled";
+  return (
+    <section className="mx-auto w-full max-w-3xl">
+      <p className="text-sm">
+        <a href={`/events/${event.id}`} className="font-semibold text-tango-700 underline">
+          ← Back to the event
+        </a>
+      </p>
+      <h1 className="mt-2 font-display text-3xl font-bold text-tango-900">Edit “{event.title}”</h1>
+      <nav aria-label="Organizer pages" className="mt-2 flex flex-wrap gap-4 text-sm">
+        <a href={`/events/${event.id}/attendees`} className="font-semibold text-tango-700 underline">
+          Attendees
+        </a>
+        <a href={`/events/${event.id}/check-in`} className="font-semibold text-tango-700 underline">
+          Check-in
+        </a>
+        <a href="/my/events" className="font-semibold text-tango-700 underline">
+          My events
+        </a>
+      </nav>
+
+      {cancelled ? (
+        <p role="status" className="mt-6 rounded-2xl border border-stone-200 bg-white p-6 text-stone-700">
+          This event was cancelled, so it can no longer be edited. Create a new event if it is back on.
+        </p>
+      ) : (
+        <>
+          <form method="get" action={`/events/${event.id}/edit`} className="mt-6 flex flex-wrap items-end gap-3 rounded-2xl border border-stone-200 bg-white p-4" aria-label="Venues of another city">
+            <LabelledSelect label="Show venues in" name="city" defaultValue={venueCity}>
+              {cities.map((c) => (
+                <option key={c.slug} value={c.slug}>
+                  {c.name}, {c.country}
+                </option>
+              ))}
+            </LabelledSelect>
+            <button type="submit" className="rounded-lg border border-tango-600 px-4 py-2 font-semibold text-tango-700 hover:bg-tango-600 hover:text-white">
+              Show its venues
+            </button>
+            <p className="w-full text-sm text-stone-600">Only to move the event to another city: changes typed below are not kept when you switch.</p>
+          </form>
+          <div className="mt-6 rounded-2xl border border-stone-200 bg-white p-4 sm:p-6">
+            <EventForm
+              key={venueCity}
+              values={actionData?.values ?? values}
+              problems={actionData?.problems}
+              cities={cities}
+              venues={venues}
+              venueCity={venueCity}
+              coverUrl={event.coverUrl}
+              submitLabel="Save changes"
+            />
+          </div>
+
+          <section aria-labelledby="cancel-heading" className="mt-8 rounded-2xl border border-red-200 bg-white p-4 sm:p-6">
+            <h2 id="cancel-heading" className="font-display text-xl font-semibold text-red-800">
+              Cancel this event
+            </h2>
+            {confirmCancel ? (
+              <Form method="post" className="mt-3 flex flex-col gap-3">
+                <p className="text-stone-700">
+                  Cancel “{event.title}” for good? It leaves every listing, its page says it was cancelled, and everyone who registered gets a mail. This
+                  cannot be undone.
+                </p>
+                <div className="flex flex-wrap gap-3">
+                  <button type="submit" name="intent" value="cancel" className="rounded-full bg-red-700 px-5 py-2.5 font-semibold text-white hover:bg-red-800">
+                    Yes, cancel the event
+                  </button>
+                  <a href={`/events/${event.id}/edit`} className="rounded-full border border-stone-300 px-5 py-2.5 font-semibold text-stone-700 hover:border-tango-600">
+                    No, keep it
+                  </a>
+                </div>
+              </Form>
+            ) : (
+              <p className="mt-3 text-stone-700">
+                Not happening after all?{" "}
+                <a href={`/events/${event.id}/edit?cancel=confirm#cancel-heading`} className="font-semibold text-red-700 underline">
+                  Cancel this event…
+                </a>
+              </p>
+            )}
+          </section>
+        </>
+      )}
+    </section>
+  );
+}
+
+export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const title = status === 403 ? "Only organizers can edit this event" : status === 404 ? "Event not found" : "Something went wrong";
+  const text =
+    status === 403
+      ? "Ask one of its organizers to add you as a co-organizer."
+      : status === 404
+        ? "There is no event at this address."
+        : "We could not show this page. Please try again in a moment.";
+  return (
+    <section className="mx-auto max-w-xl py-16 text-center">
+      <title>{`${title} — Mundo Tango`}</title>
+      <h1 className="font-display text-4xl text-tango-900">{title}</h1>
+      <p className="mt-4 text-stone-600">{text}</p>
+      <a href="/my/events" className="mt-8 inline-block rounded-full bg-tango-600 px-6 py-3 font-semibold text-white hover:bg-tango-700">
+        My events
+      </a>
+    </section>
+  );
 }
