@@ -11,6 +11,7 @@ import { renderApiDocs } from "./api/docs";
 import { eventsApi } from "./api/events";
 import { healthApi } from "./api/health";
 import { meApi } from "./api/me";
+import { myEventsApi } from "./api/my-events";
 import { usersApi } from "./api/users";
 import { helloApi } from "./api/hello";
 import { reportsApi } from "./api/reports";
@@ -63,8 +64,10 @@ const limitBody = (maxBytes: number) =>
 const defaultBodyLimit = limitBody(MAX_BODY_BYTES);
 // A picture plus its multipart framing, for the API and the profile settings form.
 const avatarBodyLimit = limitBody(MAX_AVATAR_BYTES + 64 * 1024);
-const AVATAR_UPLOAD_PATHS = new Set(["/api/v1/me/avatar", "/settings/profile"]);
-app.use((c, next) => (AVATAR_UPLOAD_PATHS.has(c.req.path) ? avatarBodyLimit : defaultBodyLimit)(c, next));
+const AVATAR_UPLOAD_PATHS = new Set(["/api/v1/me/avatar", "/settings/profile", "/events/new"]);
+// The event edit form carries a cover picture too.
+const isUploadPath = (path: string) => AVATAR_UPLOAD_PATHS.has(path) || /^\/events\/[^/]+\/edit$/.test(path);
+app.use((c, next) => (isUploadPath(c.req.path) ? avatarBodyLimit : defaultBodyLimit)(c, next));
 app.use(
   "/api/*",
   cors({
@@ -85,6 +88,7 @@ app.route("/api/v1", citiesApi);
 app.route("/api/v1", reportsApi);
 app.route("/api/v1", authApi);
 app.route("/api/v1", meApi);
+app.route("/api/v1", myEventsApi);
 app.route("/api/v1", usersApi);
 app.route("/api/v1", adminApi);
 app.route("/api/v1", ticketsApi);
