@@ -139,17 +139,15 @@ export const venueInput = z
   .meta({ id: "VenueInput", description: "An existing venue by id, or a new one (reusable afterwards)." });
 
 const CURRENCY_MESSAGE = "currency must be an ISO 4217 code such as EUR";
-export const currencySchema = z
-  .string({ error: CURRENCY_MESSAGE })
-  .regex(/^[A-Z]{3}$/, CURRENCY_MESSAGE)
-  .refine((c) => {
-    try {
-      new Intl.NumberFormat("en", { style: "currency", currency: c });
-      return true;
-    } catch {
-      return false;
-    }
-  }, CURRENCY_MESSAGE);
+export const currencySchema = z.string({ error: CURRENCY_MESSAGE }).refine((c) => {
+  if (!/^[A-Z]{3}$/.test(c)) return false;
+  try {
+    new Intl.NumberFormat("en", { style: "currency", currency: c });
+    return true;
+  } catch {
+    return false;
+  }
+}, CURRENCY_MESSAGE);
 
 const priceInput = z
   .object({
