@@ -329,6 +329,18 @@ describe("the edit page", () => {
     expect(after.recurrence?.rrule).toBe(event.recurrence?.rrule);
   });
 
+  it("saves other changes to an event already under way without calling its start a mistake", async () => {
+    const { cookie } = await organizer();
+    const event = await createThroughForm(cookie, { start: localDaysFromNow(3, "20:00"), end: localDaysFromNow(3, "23:00") });
+    const started = new Date(Date.now() - 3_600_000).toISOString();
+    await env.DB.prepare("UPDATE events SET starts_at = ?, ends_at = ? WHERE id = ?").bind(started, new Date(Date.now() + 3_600_000).toISOString(), event.id).run();
+    const fields = formFromEditPage(await (await page(`/events/${event.id}/edit`, cookie)).text());
+    const res = await post(`/events/${event.id}/edit`, { ...fields, priceNote: "door closes at 23:00" }, { cookie });
+    expect(res.status).toBe(302);
+    const after = await (await api(`/events/${event.id}`)).json<EventDetail>();
+    expect(after).toMatchObject({ priceNote: "door closes at 23:00", startsAt: started });
+  });
+
   it("shows anyone else a 403 page and refuses their posts", async () => {
     const { cookie } = await organizer();
     const event = await createThroughForm(cookie);

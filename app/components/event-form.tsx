@@ -1,4 +1,4 @@
-import { useId, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import { Form } from "react-router";
 import { eventTypes, lineupRoles, type EventType, type LineupRole } from "../../db/schema/event-types";
 import type { FieldError } from "../../worker/errors";
@@ -381,6 +381,9 @@ export function EventForm({
   const city = cities.find((c) => c.slug === venueCity);
   const problemList = Object.entries(problems?.fields ?? {});
   const zonesId = useId();
+  // "Add a row" needs JavaScript; without it the form already offers three empty rows.
+  const [canAddRows, setCanAddRows] = useState(false);
+  useEffect(() => setCanAddRows(true), []);
 
   return (
     <Form method="post" encType="multipart/form-data" className="flex flex-col gap-6" noValidate>
@@ -564,7 +567,7 @@ export function EventForm({
             </Field>
           </fieldset>
         ))}
-        {lineupRows < MAX_LINEUP_ROWS && (
+        {canAddRows && lineupRows < MAX_LINEUP_ROWS && (
           <button
             type="button"
             onClick={() => setLineupRows((n) => Math.min(MAX_LINEUP_ROWS, n + 1))}

@@ -67,6 +67,13 @@ export async function action({ params, request, context }: Route.ActionArgs) {
   // must not drop themselves from a list the service reads as "everyone but me".
   const before = await listCoOrganizerHandles(ctx, event.id);
   if ((input.coOrganizers as string[]).map((h) => h.replace(/^@/, "").toLowerCase()).join(",") === before.join(",")) delete input.coOrganizers;
+  // Unchanged times are not sent: a festival already under way keeps its past start.
+  if (input.start === event.startLocal && input.end === event.endLocal) {
+    delete input.start;
+    delete input.end;
+  }
+  if (input.timeZone === event.timeZone) delete input.timeZone;
+  if (((input.recurrence as { rrule: string } | null)?.rrule ?? null) === (event.recurrence?.rrule ?? null)) delete input.recurrence;
   const parsed = updateEventInput.safeParse(input);
   const problems = [...errors, ...(parsed.success ? [] : problemsFromIssues(parsed.error.issues, values))];
   let cover: CleanImage | undefined;
