@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { cities, eventOccurrences, eventOrganizers, events, occurrenceOverrides, users, venues, type Event } from "../../db/schema";
 import type { Ctx } from "../env";
@@ -22,6 +22,7 @@ const FEED_DESCRIPTION_CHARS = 1_000;
 /** Search engines read at most 50,000 URLs per sitemap; we list far fewer. */
 export const MAX_SITEMAP_EVENTS = 5_000;
 const SITEMAP_BATCH = 1_000;
+const IDS_PER_QUERY = 90;
 
 const TYPE_CATEGORIES: Record<Event["type"], string> = {
   milonga: "Milonga",
@@ -96,6 +97,7 @@ export async function cityCalendar(ctx: Ctx, citySlug: string, now: Date = new D
   if (!city) throw new NotFound("There is no city with this slug.");
   const nowIso = now.toISOString();
   const staleBefore = new Date(now.getTime() - reconfirmWeeks(ctx.env as never) * 7 * 86_400_000).toISOString();
+  const listedFrom = new Date(now.getTime() - MAX_EVENT_DAYS * 86_400_000).toISOString();
   const owner = alias(users, "owner");
   const select = {
     event: events,
@@ -117,7 +119,7 @@ export async function cityCalendar(ctx: Ctx, citySlug: string, now: Date = new D
       .where(
         and(
           eq(events.cityId, city.id),
-          gte(events.startsAt, new Date(now.getTime() - MAX_EVENT_DAYS * 86_400_000).toISOString()),
+          gte(events.startsAt, listedFrom),
           gt(events.endsAt, nowIso),
           isNull(events.recurrenceRule),
           eq(events.status, "scheduled"),
@@ -125,18 +127,17 @@ export async function cityCalendar(ctx: Ctx, citySlug: string, now: Date = new D
       )
       .orderBy(asc(events.startsAt), asc(events.id))
       .limit(MAX_CITY_FEED_EVENTS),
-    // A series starts long before today; it is in the feed while a date of it is still to come.
+    // A series started long ago; it is in the feed while a date of it is still to come. Driven by the
+    // city's upcoming dates (occurrences_city_starts_idx), so the cost follows the listing, not the city's history.
     base()
       .where(
         and(
-          eq(events.cityId, city.id),
+          sql`${events.id} IN (SELECT ${eventOccurrences.eventId} FROM ${eventOccurrences} WHERE ${eventOccurrences.cityId} = ${city.id} AND ${eventOccurrences.startsAt} >= ${listedFrom} AND ${eventOccurrences.endsAt} > ${nowIso} AND ${eventOccurrences.status} != 'cancelled')`,
           isNotNull(events.recurrenceRule),
           eq(events.status, "scheduled"),
           gte(events.confirmedAt, staleBefore),
-          sql`EXISTS (SELECT 1 FROM ${eventOccurrences} WHERE ${eventOccurrences.eventId} = ${events.id} AND ${eventOccurrences.endsAt} > ${nowIso} AND ${eventOccurrences.status} != 'cancelled')`,
         ),
       )
-      .orderBy(asc(events.startsAt), asc(events.id))
       .limit(MAX_CITY_FEED_EVENTS),
   ]);
   const rows = [...singles, ...series]
@@ -145,18 +146,10 @@ export async function cityCalendar(ctx: Ctx, citySlug: string, now: Date = new D
     .slice(0, MAX_CITY_FEED_EVENTS);
 
   const seriesIds = new Set(rows.filter((r) => r.event.recurrenceRule).map((r) => r.event.id));
-  // One query for the whole city (D1 caps bound parameters at 100, so no IN list of ids).
-  const overrides = seriesIds.size
-    ? (
-        await ctx.db
-          .select({ override: occurrenceOverrides })
-          .from(occurrenceOverrides)
-          .innerJoin(events, eq(events.id, occurrenceOverrides.eventId))
-          .where(and(eq(events.cityId, city.id), isNotNull(events.recurrenceRule), eq(events.status, "scheduled")))
-      )
-        .map((r) => r.override)
-        .filter((o) => seriesIds.has(o.eventId))
-    : [];
+  // D1 binds at most 100 parameters per statement: the series' ids go in chunks.
+  const ids = [...seriesIds];
+  const chunks = Array.from({ length: Math.ceil(ids.length / IDS_PER_QUERY) }, (_, i) => ids.slice(i * IDS_PER_QUERY, (i + 1) * IDS_PER_QUERY));
+  const overrides = (await Promise.all(chunks.map((chunk) => ctx.db.select().from(occurrenceOverrides).where(inArray(occurrenceOverrides.eventId, chunk))))).flat();
   const byEvent = new Map<string, Override[]>();
   for (const o of overrides) byEvent.set(o.eventId, [...(byEvent.get(o.eventId) ?? []), o]);
 
@@ -262,7 +255,6 @@ export async function listSitemapEvents(ctx: Ctx, now: Date = new Date(), max = 
         sql`EXISTS (SELECT 1 FROM ${eventOccurrences} WHERE ${eventOccurrences.eventId} = ${events.id} AND ${eventOccurrences.endsAt} > ${nowIso} AND ${eventOccurrences.status} != 'cancelled')`,
       ),
     )
-    .orderBy(asc(events.id))
     .limit(max);
   for (const row of seriesRows) result.push({ id: row.id, lastModified: row.updatedAt ?? row.createdAt });
 

@@ -1,0 +1,148 @@
+import { AxeBuilder } from "@axe-core/playwright";
+import ICAL from "ical.js";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { useBrowser } from "./browser";
+
+const baseURL = inject("baseURL");
+const browser = useBrowser();
+const PASSWORD = "boleo-en-la-ronda-de-jueves";
+
+async function apiCall<T>(path: string, { method = "GET", json, token }: { method?: string; json?: unknown; token?: string } = {}): Promise<{ status: number; body: T }> {
+  const headers: Record<string, string> = {};
+  if (json !== undefined) headers["Content-Type"] = "application/json";
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const res = await fetch(`${baseURL}/api/v1${path}`, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
+  return { status: res.status, body: (res.status === 204 ? undefined : await res.json()) as T };
+}
+
+async function confirmationToken(email: string): Promise<string | null> {
+  const mails = (await (await fetch(`${baseURL}/dev/mailbox.json?to=${encodeURIComponent(email)}`)).json()) as { subject: string; text: string }[];
+  const mail = mails.find((m) => /Confirm your email/.test(m.subject));
+  return mail ? new URL(/https?:\/\/\S+/.exec(mail.text)![0]).searchParams.get("token") : null;
+}
+
+/** An account through the API, with its email confirmed through the link in the dev mailbox. */
+async function verifiedAccount(prefix: string) {
+  const email = `${prefix}.${Date.now()}@example.test`;
+  const registered = await apiCall<{ accessToken: string; user: { handle: string } }>("/auth/register", {
+    method: "POST",
+    json: { email, password: PASSWORD, displayName: prefix === "organizer" ? "Lucía Organiza" : "Tomás Baila" },
+  });
+  expect(registered.status).toBe(201);
+  let token: string | null = null;
+  await expect.poll(async () => (token = await confirmationToken(email)), { timeout: 15_000 }).not.toBeNull();
+  expect((await apiCall("/auth/verify-email", { method: "POST", json: { token } })).status).toBe(204);
+  const signedIn = await apiCall<{ accessToken: string }>("/auth/login", { method: "POST", json: { email, password: PASSWORD } });
+  return { email, accessToken: signedIn.body.accessToken, handle: registered.body.user.handle };
+}
+
+async function newPage(options: { javaScriptEnabled?: boolean; width?: number; timezoneId?: string } = {}): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser().newContext({
+    baseURL,
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
+    viewport: { width: options.width ?? 1280, height: 900 },
+    timezoneId: options.timezoneId,
+  });
+  const page = await context.newPage();
+  // CSP violations and hydration mismatches both surface as console errors.
+  const errors: string[] = [];
+  page.on("console", (msg) => {
+    if (msg.type() === "error") errors.push(msg.text());
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
+  return { page, errors };
+}
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+}
+
+/** "YYYY-MM-DD" in Montevideo, `days` from now. */
+function montevideoDay(days: number): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "America/Montevideo" }).format(new Date(Date.now() + days * 86_400_000));
+}
+
+describe("a dancer finds a weekly milonga and RSVPs", () => {
+  const title = `Milonga de los Miércoles ${Date.now().toString(36)}`;
+  let eventId = "";
+
+  beforeAll(async () => {
+    const organizer = await verifiedAccount("organizer");
+    const created = await apiCall<{ id: string }>("/events", {
+      method: "POST",
+      token: organizer.accessToken,
+      json: {
+        title,
+        type: "milonga",
+        description: "Tandas clásicas, **cortinas** cortas.",
+        venue: { name: "Club Atlético Test", address: "Calle Soriano 1000", city: "montevideo", lat: -34.906, lng: -56.19 },
+        start: `${montevideoDay(1)}T21:00`,
+        end: `${montevideoDay(2)}T01:00`,
+        recurrence: { rrule: "FREQ=WEEKLY" },
+        capacity: 60,
+        lineup: [{ role: "dj", name: "DJ Lucía", handle: organizer.handle }],
+      },
+    });
+    expect(created.status).toBe(201);
+    eventId = created.body.id;
+  });
+
+  for (const javaScriptEnabled of [true, false]) {
+    it(`finds it on the city page, signs in, says they are going and gets the calendar file (${javaScriptEnabled ? "with" : "without"} JavaScript)`, async () => {
+      const dancer = await verifiedAccount(javaScriptEnabled ? "dancer-js" : "dancer-nojs");
+      const { page, errors } = await newPage({ javaScriptEnabled, width: 390, timezoneId: "Europe/Madrid" });
+
+      await page.goto("/cities/montevideo?type=milonga");
+      await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toContain("Montevideo");
+      await page.getByRole("link", { name: title }).first().click();
+      await page.waitForURL((url) => url.pathname === `/events/${eventId}`);
+      await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe(title);
+      expect(await page.getByText("21:00–01:00").first().isVisible()).toBe(true);
+      if (javaScriptEnabled) {
+        // The reader is in Madrid: after hydration the page adds their own clock.
+        await expect.poll(() => page.getByText("Your time:").isVisible()).toBe(true);
+      }
+
+      await page.getByRole("button", { name: "Going", exact: true }).click();
+      await page.waitForURL(/\/login\?redirectTo=/);
+      await page.getByLabel("Email").fill(dancer.email);
+      await page.getByLabel("Password").fill(PASSWORD);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL((url) => url.pathname === `/events/${eventId}`);
+
+      await page.getByRole("button", { name: "Going", exact: true }).click();
+      await expect.poll(() => page.getByText("See you on the dance floor!").isVisible()).toBe(true);
+      await expect.poll(() => page.getByText("You're going").first().isVisible()).toBe(true);
+
+      const ics = await (await page.request.get(`/events/${eventId}/calendar.ics`)).text();
+      const vevent = new ICAL.Component(ICAL.parse(ics)).getFirstSubcomponent("vevent")!;
+      expect(vevent.getFirstPropertyValue("summary")).toBe(title);
+      expect(String(vevent.getFirstPropertyValue("rrule"))).toContain("FREQ=WEEKLY");
+      expect(vevent.getFirstProperty("dtstart")!.getParameter("tzid")).toBe("America/Montevideo");
+
+      expect(errors).toEqual([]);
+    });
+  }
+
+  it("shows it on its local day in the week and month views", async () => {
+    const { page, errors } = await newPage();
+    for (const view of ["week", "month"]) {
+      await page.goto(`/cities/montevideo?view=${view}&date=${montevideoDay(1)}`);
+      const day = page.locator("li", { has: page.locator(`time[datetime="${montevideoDay(1)}"]`) });
+      await expect.poll(() => day.getByRole("link", { name: new RegExp(title) }).count()).toBe(1);
+    }
+    expect(errors).toEqual([]);
+  });
+
+  for (const width of [390, 1280]) {
+    it(`has no serious accessibility violations on the city and event pages (${width}px)`, async () => {
+      const { page } = await newPage({ width });
+      for (const path of ["/cities/montevideo", "/cities/montevideo?view=week", "/cities/montevideo?view=month", `/events/${eventId}`]) {
+        await page.goto(path);
+        expect(await seriousViolations(page), path).toEqual([]);
+      }
+    });
+  }
+});
