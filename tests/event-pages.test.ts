@@ -389,6 +389,16 @@ describe("tickets on the event page", () => {
     expect(res.headers.get("location")).toBe(`/events/${event.id}?done=ticket#rsvp`);
     expect(await (await page(`/events/${event.id}?done=ticket`, cookie)).text()).toContain("Your ticket is in My tickets.");
   });
+  it("explains in the tickets section when too few tickets are left", async () => {
+    const { event, organizer } = await createEvent();
+    const created = await api(`/events/${event.id}/ticket-types`, { method: "POST", token: organizer.accessToken, json: { name: "Última entrada", price: { amountMinor: 0, currency: "ARS" }, quantity: 1 } });
+    const { id: ticketTypeId } = await created.json<{ id: string }>();
+    const res = await submit(`/events/${event.id}`, { intent: "buy", ticketTypeId, quantity: "2" }, { cookie: await signIn(await member()) });
+    expect(res.status).toBe(409);
+    const html = await res.text();
+    const tickets = html.slice(html.indexOf('id="tickets"'));
+    expect(tickets).toMatch(/role="alert"[^>]*>Only 1 (&quot;|")Última entrada(&quot;|") tickets are left\./);
+  });
 });
 
 describe("sitemap", () => {

@@ -91,5 +91,6 @@ export function scriptSafeJson(value: unknown): string {
 }
 
 export function JsonLd({ data, nonce }: { data: Record<string, unknown>; nonce?: string }) {
-  return <script type="application/ld+json" nonce={nonce} dangerouslySetInnerHTML={{ __html: scriptSafeJson(data) }} />;
+  // Browsers hide a nonce attribute's value from the DOM once parsed, as React Router's own scripts know.
+  return <script type="application/ld+json" nonce={nonce} suppressHydrationWarning dangerouslySetInnerHTML={{ __html: scriptSafeJson(data) }} />;
 }

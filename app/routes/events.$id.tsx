@@ -182,17 +182,19 @@ export async function action({ params, request, context }: Route.ActionArgs) {
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     if (error.status === 404) throw data(null, { status: 404 });
-    // Payments being unavailable is a message for the buyer, not an error page.
     const fields: Record<string, string> = {};
     for (const { path, message } of error.errors ?? []) fields[path] ??= message;
-    return failed({ fields, form: Object.keys(fields).length === 0 || error.status >= 500 ? error.message : undefined }, error.status);
+    // A ticket form has no fields to point at, and payments being unavailable is a message for the buyer, not an error page.
+    const whole = intent === "buy" || Object.keys(fields).length === 0 || error.status >= 500;
+    return failed({ fields, form: whole ? error.message : undefined }, error.status);
   }
 }
 
 export default function EventPage({ loaderData, actionData }: Route.ComponentProps) {
   const { event, occurrences, selectedKey, dates, counts, mine, isOver, signedIn, organizes, needsReconfirm, reconfirmBy, seriesHidden, ticketTypes, done, checkout, jsonLd, nonce } =
     loaderData;
-  const problems = actionData?.problems;
+  const problems = actionData?.intent === "buy" ? undefined : actionData?.problems;
+  const ticketProblems = actionData?.intent === "buy" ? actionData.problems : undefined;
   const cancelled = event.status === "cancelled";
   const mapHref =
     event.venue.lat !== null && event.venue.lng !== null
@@ -427,7 +429,7 @@ export default function EventPage({ loaderData, actionData }: Route.ComponentPro
               <h2 id="tickets" className="font-display text-2xl font-semibold text-ink">
                 Tickets
               </h2>
-              {actionData?.intent === "buy" && <FormAlert message={problems?.form ?? Object.values(problems?.fields ?? {})[0]} />}
+              {ticketProblems && <FormAlert message={ticketProblems.form ?? Object.values(ticketProblems.fields)[0]} />}
               <ul className="mt-3 flex flex-col gap-3">
                 {ticketTypes.map((ticket) => (
                   <li key={ticket.id} className="flex flex-wrap items-end justify-between gap-3 rounded-2xl border border-stone-200 bg-white p-4">
