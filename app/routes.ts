@@ -13,6 +13,7 @@ export default [
   route("cities/:slug", "routes/cities.$slug.tsx"),
   route("cities/:slug/calendar.ics", "routes/cities.$slug.calendar-ics.ts"),
   route("my/events", "routes/my.events.tsx"),
+  route("my/tickets", "routes/my.tickets.tsx"),
   route("sitemap.xml", "routes/sitemap-xml.ts"),
   route("community", "routes/coming-soon.tsx", { id: "community" }),
   route("messages", "routes/coming-soon.tsx", { id: "messages" }),

@@ -46,6 +46,9 @@ export function SiteHeader({ viewer }: { viewer: Viewer | null }) {
             <NavLink to="/my/events" className={linkClass}>
               My events
             </NavLink>
+            <NavLink to="/my/tickets" className={linkClass}>
+              My tickets
+            </NavLink>
             <a href="/settings/profile" className="max-w-40 truncate text-sm font-medium text-stone-700 hover:text-tango-700" title={`@${viewer.handle}: edit your profile`}>
               {viewer.displayName}
             </a>
