@@ -28,12 +28,4 @@ export function formatPrice(price: { amountMinor: number; currency: string } | n
   return formatter.format(price.amountMinor / 10 ** digits);
 }
 
-export const EVENT_TYPE_LABELS = {
-  milonga: "Milonga",
-  practica: "Práctica",
-  class: "Class",
-  workshop: "Workshop",
-  festival: "Festival",
-  marathon: "Marathon",
-  concert: "Concert",
-} as const;
+export { EVENT_TYPE_LABELS } from "../../db/schema/event-types";

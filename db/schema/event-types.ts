@@ -2,6 +2,17 @@
 export const eventTypes = ["milonga", "practica", "class", "workshop", "festival", "marathon", "concert"] as const;
 export type EventType = (typeof eventTypes)[number];
 
+/** How each type reads on pages, in feeds (CATEGORIES) and in mail. */
+export const EVENT_TYPE_LABELS: Record<EventType, string> = {
+  milonga: "Milonga",
+  practica: "Práctica",
+  class: "Class",
+  workshop: "Workshop",
+  festival: "Festival",
+  marathon: "Marathon",
+  concert: "Concert",
+};
+
 /** A cancelled event stays readable (its page says so) but leaves every listing. */
 export const eventStatuses = ["scheduled", "cancelled"] as const;
 export type EventStatus = (typeof eventStatuses)[number];

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import { cities, eventOccurrences, eventOrganizers, events, occurrenceOverrides, users, venues, type Event } from "../../db/schema";
+import { EVENT_TYPE_LABELS } from "../../db/schema/event-types";
+import { cities, eventOccurrences, events, occurrenceOverrides, users, venues, type Event } from "../../db/schema";
 import type { Ctx } from "../env";
 import { NotFound } from "../errors";
 import { renderCalendar, type CalendarEvent } from "../lib/ical";
@@ -10,7 +11,7 @@ import { instantOfOccurrenceKey } from "../lib/occurrence-key";
 import { describeRecurrence, parseRecurrenceRule } from "../lib/recurrence";
 import { loadEvent } from "./event-access";
 import { MAX_EVENT_DAYS } from "./event-schedule";
-import { reconfirmWeeks } from "./events";
+import { eventPlaceAndOrganizers, reconfirmWeeks } from "./events";
 import { findCityBySlug } from "./cities";
 
 /** A city feed is one calendar a phone re-downloads every few hours: keep it bounded. */
@@ -24,15 +25,6 @@ export const MAX_SITEMAP_EVENTS = 5_000;
 const SITEMAP_BATCH = 1_000;
 const IDS_PER_QUERY = 90;
 
-const TYPE_CATEGORIES: Record<Event["type"], string> = {
-  milonga: "Milonga",
-  practica: "Práctica",
-  class: "Class",
-  workshop: "Workshop",
-  festival: "Festival",
-  marathon: "Marathon",
-  concert: "Concert",
-};
 
 export interface CalendarFeed {
   ics: string;
@@ -59,29 +51,16 @@ interface Override {
 /** One event as an iCalendar file: a series once with its RRULE, cancelled dates as EXDATE, moved ones as overrides. */
 export async function eventCalendar(ctx: Ctx, eventId: string, now: Date = new Date()): Promise<CalendarFeed & { filename: string }> {
   const event = await loadEvent(ctx, eventId);
-  const [place, organizer, overrides] = await Promise.all([
-    ctx.db
-      .select({ venue: { name: venues.name, address: venues.address, latitude: venues.latitude, longitude: venues.longitude }, city: { name: cities.name } })
-      .from(venues)
-      .innerJoin(cities, eq(cities.id, venues.cityId))
-      .where(eq(venues.id, event.venueId))
-      .get(),
-    ctx.db
-      .select({ handle: users.handle, displayName: users.displayName })
-      .from(eventOrganizers)
-      .innerJoin(users, eq(users.id, eventOrganizers.userId))
-      .where(eq(eventOrganizers.eventId, event.id))
-      .orderBy(asc(eventOrganizers.addedAt), asc(users.handle))
-      .limit(1)
-      .get(),
+  const [{ venue, city, organizers }, overrides] = await Promise.all([
+    eventPlaceAndOrganizers(ctx, event),
     event.recurrenceRule ? ctx.db.select().from(occurrenceOverrides).where(eq(occurrenceOverrides.eventId, event.id)) : Promise.resolve([]),
   ]);
-  if (!place) throw new NotFound("There is no event with this id.");
+  const place = { venue, city: { name: city.name }, organizer: organizers[0] ?? null };
   const ics = renderCalendar({
     name: event.title,
     url: `${ctx.env.APP_ORIGIN}/events/${event.id}`,
     timeZone: event.timeZone,
-    events: [toCalendarEvent(ctx, { event, ...place, organizer: organizer ?? null }, overrides)],
+    events: [toCalendarEvent(ctx, { event, ...place }, overrides)],
     now,
   });
   return { ics, etag: `W/"${event.id}.v${event.version}.ics"`, filename: `${fileSlug(event.title)}.ics` };
@@ -195,7 +174,7 @@ function toCalendarEvent(ctx: Ctx, { event, venue, city, organizer }: FeedRow, o
     sequence: event.version,
     lastModified: event.updatedAt ?? event.createdAt,
     organizer: organizer ? { name: organizer.displayName, url: `${ctx.env.APP_ORIGIN}/people/${organizer.handle}` } : undefined,
-    categories: [TYPE_CATEGORIES[event.type]],
+    categories: [EVENT_TYPE_LABELS[event.type]],
   };
 }
 

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, gte, inArray, lt, ne, or, sql, type SQL } from "drizz
 import { z } from "zod";
 import { cities, eventOccurrences, eventOrganizers, events, users, venues, type Event } from "../../db/schema";
 import type { Ctx } from "../env";
-import { Invalid } from "../errors";
+import { Invalid, NotFound } from "../errors";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { distanceKm } from "../lib/geo";
 import { instantToLocal } from "../lib/local-time";
@@ -141,7 +141,8 @@ export async function getEventDetail(ctx: Ctx, eventId: string): Promise<EventDe
   return toEventDetail(ctx, await loadEvent(ctx, eventId));
 }
 
-export async function toEventDetail(ctx: Ctx, event: Event): Promise<EventDetail> {
+/** Where an event happens and who organizes it (owner first), for its page and its calendar file. */
+export async function eventPlaceAndOrganizers(ctx: Ctx, event: Event) {
   const [place, organizers] = await Promise.all([
     ctx.db
       .select({ city: { slug: cities.slug, name: cities.name, country: cities.country }, venue: venues })
@@ -156,6 +157,13 @@ export async function toEventDetail(ctx: Ctx, event: Event): Promise<EventDetail
       .where(eq(eventOrganizers.eventId, event.id))
       .orderBy(asc(eventOrganizers.addedAt), asc(users.handle)),
   ]);
+  if (!place) throw new NotFound("There is no event with this id.");
+  return { ...place, organizers };
+}
+
+export async function toEventDetail(ctx: Ctx, event: Event): Promise<EventDetail> {
+  const place = await eventPlaceAndOrganizers(ctx, event);
+  const organizers = place.organizers;
   const rule = event.recurrenceRule ? parseRecurrenceRule(event.recurrenceRule, event.timeZone) : undefined;
   const weeks = reconfirmWeeks(ctx.env as never);
   return {
@@ -178,8 +186,8 @@ export async function toEventDetail(ctx: Ctx, event: Event): Promise<EventDetail
             reconfirmBy: new Date(Date.parse(event.confirmedAt ?? event.createdAt) + weeks * 7 * 86_400_000).toISOString(),
           }
         : null,
-    city: place!.city,
-    venue: { id: place!.venue.id, name: place!.venue.name, address: place!.venue.address, lat: place!.venue.latitude, lng: place!.venue.longitude },
+    city: place.city,
+    venue: { id: place.venue.id, name: place.venue.name, address: place.venue.address, lat: place.venue.latitude, lng: place.venue.longitude },
     lineup: JSON.parse(event.lineup) as LineupEntry[],
     capacity: event.capacity,
     roleBalance: event.roleBalanceTolerance === null ? null : { tolerance: event.roleBalanceTolerance },
