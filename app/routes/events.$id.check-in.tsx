@@ -328,7 +328,7 @@ export default function CheckIn({ loaderData, actionData }: Route.ComponentProps
         </p>
       )}
 
-      <form method="post" onSubmit={(e) => void onSubmit(e)} className="flex flex-col gap-3 rounded-2xl border border-stone-200 bg-white p-4 sm:p-6">
+      <form method="post" onSubmit={(e) => void onSubmit(e)} data-hydrated={hydrated || undefined} className="flex flex-col gap-3 rounded-2xl border border-stone-200 bg-white p-4 sm:p-6">
         <label htmlFor="code" className="text-lg font-semibold text-stone-800">
           Ticket code
         </label>
