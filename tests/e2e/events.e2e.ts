@@ -1,7 +1,7 @@
 import { AxeBuilder } from "@axe-core/playwright";
 import ICAL from "ical.js";
 import type { Page } from "playwright-core";
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { useBrowser } from "./browser";
 
 const baseURL = inject("baseURL");
@@ -30,8 +30,15 @@ async function verifiedAccount(prefix: string) {
     json: { email, password: PASSWORD, displayName: prefix === "organizer" ? "Lucía Organiza" : "Tomás Baila" },
   });
   expect(registered.status).toBe(201);
-  let token: string | null = null;
-  await expect.poll(async () => (token = await confirmationToken(email)), { timeout: 15_000 }).not.toBeNull();
+  // vi.waitFor, not expect.poll: this runs in beforeAll, outside any test.
+  const token = await vi.waitFor(
+    async () => {
+      const found = await confirmationToken(email);
+      if (!found) throw new Error(`no confirmation mail for ${email} yet`);
+      return found;
+    },
+    { timeout: 15_000, interval: 200 },
+  );
   expect((await apiCall("/auth/verify-email", { method: "POST", json: { token } })).status).toBe(204);
   const signedIn = await apiCall<{ accessToken: string }>("/auth/login", { method: "POST", json: { email, password: PASSWORD } });
   return { email, accessToken: signedIn.body.accessToken, handle: registered.body.user.handle };
