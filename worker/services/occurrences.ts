@@ -152,15 +152,23 @@ async function upsertOverride(ctx: Ctx, row: typeof occurrenceOverrides.$inferIn
     });
 }
 
-/** Series whose materialized dates run out within a month: the cron extends them. */
-export async function extendSeriesHorizons(ctx: Ctx, now: Date = new Date(), batchSize = 50): Promise<number> {
+/**
+ * Series whose materialized dates run out within a month, the most urgent first: the cron
+ * extends them, in batches, at most `maxSeries` per run (the next run picks up the rest).
+ */
+export async function extendSeriesHorizons(ctx: Ctx, now: Date = new Date(), { batchSize = 50, maxSeries = 500 } = {}): Promise<number> {
   const soon = new Date(now.getTime() + 30 * 86_400_000).toISOString();
-  const due = await ctx.db
-    .select()
-    .from(events)
-    .where(and(sql`${events.recurrenceRule} IS NOT NULL`, eq(events.status, "scheduled"), sql`${events.materializedUntil} < ${soon}`))
-    .limit(batchSize);
-  for (const event of due) await materializeOccurrences(ctx, event, now);
-  return due.length;
+  let extended = 0;
+  while (extended < maxSeries) {
+    const due = await ctx.db
+      .select()
+      .from(events)
+      .where(and(sql`${events.recurrenceRule} IS NOT NULL`, eq(events.status, "scheduled"), sql`${events.materializedUntil} < ${soon}`))
+      .orderBy(asc(events.materializedUntil))
+      .limit(batchSize);
+    for (const event of due) await materializeOccurrences(ctx, event, now);
+    extended += due.length;
+    if (due.length < batchSize) break;
+  }
+  return extended;
 }
-
