@@ -1,16 +1,14 @@
 import { data, Form, isRouteErrorResponse, redirect } from "react-router";
 import type { Route } from "./+types/events.$id.edit";
-import { EventForm, eventFormValues, eventInputFromForm, formValues, problemsFromIssues, type EventFormValues } from "../components/event-form";
+import { EventForm, eventFormValues, eventInputFromForm, formValues } from "../components/event-form";
 import { LabelledSelect } from "../components/labelled-select";
-import { fromDomainError, type FormProblems } from "../lib/form-problems";
+import { submitEventForm } from "../lib/event-form-action.server";
 import { serverContext } from "../server-context";
 import type { Ctx } from "../../worker/env";
 import { DomainError } from "../../worker/errors";
-import type { CleanImage } from "../../worker/lib/image-metadata";
 import { updateEventInput } from "../../worker/schemas/events";
 import { listCities } from "../../worker/services/cities";
 import { loadEvent, requireOrganizer } from "../../worker/services/event-access";
-import { prepareCover, setEventCover } from "../../worker/services/event-covers";
 import { cancelEvent, updateEvent } from "../../worker/services/event-editing";
 import { getEventDetail } from "../../worker/services/events";
 import { listCoOrganizerHandles } from "../../worker/services/my-events";
@@ -50,8 +48,6 @@ export async function loader({ params, request, context }: Route.LoaderArgs) {
   };
 }
 
-type ActionResult = { values: EventFormValues; problems?: FormProblems };
-
 export async function action({ params, request, context }: Route.ActionArgs) {
   const { ctx } = context.get(serverContext);
   const event = await organizerEvent(ctx, params.id);
@@ -74,30 +70,10 @@ export async function action({ params, request, context }: Route.ActionArgs) {
   }
   if (input.timeZone === event.timeZone) delete input.timeZone;
   if (((input.recurrence as { rrule: string } | null)?.rrule ?? null) === (event.recurrence?.rrule ?? null)) delete input.recurrence;
-  const parsed = updateEventInput.safeParse(input);
-  const problems = [...errors, ...(parsed.success ? [] : problemsFromIssues(parsed.error.issues, values))];
-  let cover: CleanImage | undefined;
-  const file = form.get("cover");
-  if (file instanceof File && file.size > 0) {
-    try {
-      cover = prepareCover(new Uint8Array(await file.arrayBuffer()));
-    } catch (error) {
-      const { fields, form: message } = fromDomainError(error);
-      problems.push({ path: "cover", message: fields.cover ?? message ?? "This picture cannot be used." });
-    }
-  }
-  if (problems.length > 0 || !parsed.success) {
-    const fields: Record<string, string> = {};
-    for (const { path, message } of problems) fields[path] ??= message;
-    return data({ values, problems: { fields } } as ActionResult, { status: 400 });
-  }
-  try {
-    await updateEvent(ctx, event.id, parsed.data);
-  } catch (error) {
-    return data({ values, problems: fromDomainError(error) } as ActionResult, { status: (error as { status: number }).status });
-  }
-  if (cover) await setEventCover(ctx, event.id, cover);
-  throw redirect(`/events/${event.id}`);
+  return submitEventForm(ctx, form, { values, input, errors }, updateEventInput, async (input) => {
+    await updateEvent(ctx, event.id, input);
+    return event.id;
+  });
 }
 
 export default function EditEvent({ loaderData, actionData }: Route.ComponentProps) {

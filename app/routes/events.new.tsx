@@ -1,16 +1,15 @@
-import { data, Form, redirect } from "react-router";
+import { Form, redirect } from "react-router";
 import type { Route } from "./+types/events.new";
-import { EventForm, eventInputFromForm, formValues, problemsFromIssues, type EventFormValues } from "../components/event-form";
+import { EventForm, eventInputFromForm, formValues, type EventFormValues } from "../components/event-form";
 import { FormAlert } from "../components/form-field";
 import { LabelledSelect } from "../components/labelled-select";
-import { fromDomainError, type FormProblems } from "../lib/form-problems";
+import { submitEventForm } from "../lib/event-form-action.server";
+import type { FormProblems } from "../lib/form-problems";
 import { serverContext } from "../server-context";
 import { clientIp } from "../../worker/middleware/auth";
-import type { CleanImage } from "../../worker/lib/image-metadata";
 import { createEventInput } from "../../worker/schemas/events";
 import { listCities, resolveVisitorCity } from "../../worker/services/cities";
 import { createEvent } from "../../worker/services/event-editing";
-import { prepareCover, setEventCover } from "../../worker/services/event-covers";
 import { sendVerificationEmail } from "../../worker/services/email-verification";
 import { enforce } from "../../worker/services/rate-limit";
 import { listVenues } from "../../worker/services/venues";
@@ -45,32 +44,7 @@ export async function action({ request, context }: Route.ActionArgs) {
   }
 
   const values = formValues(form);
-  const { input, errors } = eventInputFromForm(values);
-  const parsed = createEventInput.safeParse(input);
-  const problems = [...errors, ...(parsed.success ? [] : problemsFromIssues(parsed.error.issues, values))];
-  let cover: CleanImage | undefined;
-  const file = form.get("cover");
-  if (file instanceof File && file.size > 0) {
-    try {
-      cover = prepareCover(new Uint8Array(await file.arrayBuffer()));
-    } catch (error) {
-      const { fields, form: message } = fromDomainError(error);
-      problems.push({ path: "cover", message: fields.cover ?? message ?? "This picture cannot be used." });
-    }
-  }
-  if (problems.length > 0 || !parsed.success) {
-    const fields: Record<string, string> = {};
-    for (const { path, message } of problems) fields[path] ??= message;
-    return data({ values, problems: { fields } } as ActionResult, { status: 400 });
-  }
-  let eventId: string;
-  try {
-    eventId = (await createEvent(ctx, parsed.data)).id;
-  } catch (error) {
-    return data({ values, problems: fromDomainError(error) } as ActionResult, { status: (error as { status: number }).status });
-  }
-  if (cover) await setEventCover(ctx, eventId, cover);
-  throw redirect(`/events/${eventId}`);
+  return submitEventForm(ctx, form, { values, ...eventInputFromForm(values) }, createEventInput, async (input) => (await createEvent(ctx, input)).id);
 }
 
 export default function NewEvent({ loaderData, actionData }: Route.ComponentProps) {
@@ -85,7 +59,7 @@ export default function NewEvent({ loaderData, actionData }: Route.ComponentProp
             <strong>Confirm your email first.</strong> Hosting events needs a confirmed email address: open the link we mailed you when you
             signed up. No mail? We can send the link again.
           </p>
-          {actionData?.verificationSent ? (
+          {actionData && "verificationSent" in actionData && actionData.verificationSent ? (
             <FormAlert tone="success" message="A new link is on its way. Open it, then come back to this page." />
           ) : (
             <Form method="post">
