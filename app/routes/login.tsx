@@ -39,7 +39,9 @@ export default function Login({ loaderData, actionData }: Route.ComponentProps) 
     <AuthCard title="Sign in">
       <FormAlert message={loaderData.notice} tone="success" />
       <FormAlert message={problems?.form} />
-      <Form method="post" className="flex flex-col gap-4">
+      {/* An explicit action: the hidden field carries redirectTo, and a hand-typed query string
+            (unencoded "?" or "/") would otherwise render differently on the server and in the browser. */}
+      <Form method="post" action="/login" className="flex flex-col gap-4">
         <input type="hidden" name="redirectTo" value={safeRedirect(params.get("redirectTo"))} />
         <FormField label="Email" name="email" type="email" autoComplete="email" defaultValue={actionData?.email} error={problems?.fields.email} />
         <FormField label="Password" name="password" type="password" autoComplete="current-password" error={problems?.fields.password} />

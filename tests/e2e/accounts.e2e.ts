@@ -18,7 +18,7 @@ async function followMailLink(page: Page, to: string, subject: RegExp): Promise<
       await page.goto(`/dev/mailbox.json?to=${encodeURIComponent(to)}`);
       const mails = JSON.parse((await page.locator("body").textContent()) ?? "[]") as { subject: string }[];
       return mails.some((m) => subject.test(m.subject));
-    }, { timeout: 15_000 })
+    }, { timeout: 40_000 }) // a mail the queue retried once arrives after its backoff
     .toBe(true);
   await page.goto("/dev/mailbox");
   const mail = page.locator("article", { hasText: to }).filter({ hasText: subject }).first();

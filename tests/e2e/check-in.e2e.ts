@@ -27,7 +27,7 @@ async function account(prefix: string, displayName: string, { verified = false }
         if (!mail) throw new Error(`no confirmation mail to ${email} yet`);
         return new URL(/https?:\/\/\S+/.exec(mail.text)![0]).searchParams.get("token");
       },
-      { timeout: 15_000, interval: 200 },
+      { timeout: 40_000, interval: 200 },
     );
     expect((await apiCall("/auth/verify-email", { method: "POST", json: { token } })).status).toBe(204);
   }
