@@ -1,14 +1,14 @@
 import { useId } from "react";
-import { data, Form, isRouteErrorResponse, redirect } from "react-router";
+import { data, Form, redirect } from "react-router";
 import type { Route } from "./+types/events.$id.attendees";
 import { FormAlert } from "../components/form-field";
+import { OrganizerErrorBoundary } from "../components/organizer-error-boundary";
 import { formatEventDate } from "../lib/format";
 import { fromDomainError, type FormProblems } from "../lib/form-problems";
+import { organizerEvent } from "../lib/organizer-event.server";
 import { serverContext } from "../server-context";
-import type { Ctx } from "../../worker/env";
 import { DomainError } from "../../worker/errors";
 import { occurrenceKeyParam } from "../../worker/schemas/events";
-import { loadEvent, requireOrganizer } from "../../worker/services/event-access";
 import { messageAttendees } from "../../worker/services/event-notifications";
 import { listEventOccurrences, toOccurrenceDto, findOccurrence } from "../../worker/services/occurrences";
 import { listAttendees } from "../../worker/services/rsvps";
@@ -17,21 +17,9 @@ export function meta({ loaderData }: Route.MetaArgs) {
   return [{ title: loaderData ? `Attendees of ${loaderData.event.title} — Mundo Tango` : "Attendees — Mundo Tango" }];
 }
 
-async function organizerEvent(ctx: Ctx, eventId: string) {
-  if (!ctx.user) throw redirect(`/login?redirectTo=${encodeURIComponent(`/events/${eventId}/attendees`)}`);
-  try {
-    const event = await loadEvent(ctx, eventId);
-    await requireOrganizer(ctx, event);
-    return event;
-  } catch (error) {
-    if (error instanceof DomainError && (error.status === 403 || error.status === 404)) throw data(error.message, { status: error.status });
-    throw error;
-  }
-}
-
 export async function loader({ params, request, context }: Route.LoaderArgs) {
   const { ctx } = context.get(serverContext);
-  const event = await organizerEvent(ctx, params.id);
+  const event = await organizerEvent(ctx, params.id, "attendees");
   const search = new URL(request.url).searchParams;
   const occurrence = occurrenceKeyParam.safeParse(search.get("occurrence"));
   const cursor = search.get("cursor") ?? undefined;
@@ -60,7 +48,7 @@ type ActionResult = { sent: boolean; problems?: FormProblems; values: { subject:
 
 export async function action({ params, request, context }: Route.ActionArgs) {
   const { ctx } = context.get(serverContext);
-  const event = await organizerEvent(ctx, params.id);
+  const event = await organizerEvent(ctx, params.id, "attendees");
   const form = await request.formData();
   const values = { subject: String(form.get("subject") ?? ""), body: String(form.get("body") ?? ""), audience: String(form.get("audience") ?? "going") };
   try {
@@ -296,17 +284,5 @@ export default function Attendees({ loaderData, actionData }: Route.ComponentPro
 }
 
 export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
-  const status = isRouteErrorResponse(error) ? error.status : 500;
-  const title = status === 403 ? "Only organizers can see who is coming" : status === 404 ? "Event not found" : "Something went wrong";
-  const text = status === 403 ? "The attendee list is for the event's organizers." : status === 404 ? "There is no event at this address." : "We could not show this page. Please try again in a moment.";
-  return (
-    <section className="mx-auto max-w-xl py-16 text-center">
-      <title>{`${title} — Mundo Tango`}</title>
-      <h1 className="font-display text-4xl text-tango-900">{title}</h1>
-      <p className="mt-4 text-stone-600">{text}</p>
-      <a href="/my/events" className="mt-8 inline-block rounded-full bg-tango-600 px-6 py-3 font-semibold text-white hover:bg-tango-700">
-        My events
-      </a>
-    </section>
-  );
+  return <OrganizerErrorBoundary error={error} forbidden={{ title: "Only organizers can see who is coming", text: "The attendee list is for the event's organizers." }} />;
 }

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
-import { data, isRouteErrorResponse, redirect } from "react-router";
+import { data } from "react-router";
 import type { Route } from "./+types/events.$id.check-in";
+import { OrganizerErrorBoundary } from "../components/organizer-error-boundary";
 import {
   afterSync,
   decideCheckIn,
@@ -17,6 +18,7 @@ import {
   type QueuedCheckIn,
 } from "../lib/check-in-queue";
 import { formatEventDate } from "../lib/format";
+import { organizerEvent } from "../lib/organizer-event.server";
 import { serverContext } from "../server-context";
 import { eq } from "drizzle-orm";
 import { tickets as ticketsTable, ticketTypes, users } from "../../db/schema";
@@ -24,23 +26,10 @@ import type { Ctx } from "../../worker/env";
 import { DomainError } from "../../worker/errors";
 import { verifyTicketCode } from "../../worker/lib/ticket-code";
 import { checkInInput } from "../../worker/schemas/tickets";
-import { loadEvent, requireOrganizer } from "../../worker/services/event-access";
 import { checkIn, checkInKey } from "../../worker/services/tickets";
 
 export function meta({ loaderData }: Route.MetaArgs) {
   return [{ title: loaderData ? `Check-in: ${loaderData.event.title} — Mundo Tango` : "Check-in — Mundo Tango" }];
-}
-
-async function organizerEvent(ctx: Ctx, eventId: string) {
-  if (!ctx.user) throw redirect(`/login?redirectTo=${encodeURIComponent(`/events/${eventId}/check-in`)}`);
-  try {
-    const event = await loadEvent(ctx, eventId);
-    await requireOrganizer(ctx, event);
-    return event;
-  } catch (error) {
-    if (error instanceof DomainError && (error.status === 403 || error.status === 404)) throw data(error.message, { status: error.status });
-    throw error;
-  }
 }
 
 /**
@@ -59,7 +48,7 @@ async function ticketHolders(ctx: Ctx, eventId: string): Promise<Map<string, { h
 
 export async function loader({ params, context }: Route.LoaderArgs) {
   const { ctx } = context.get(serverContext);
-  const event = await organizerEvent(ctx, params.id);
+  const event = await organizerEvent(ctx, params.id, "check-in");
   const [key, holders] = await Promise.all([checkInKey(ctx, event.id), ticketHolders(ctx, event.id)]);
   return {
     event: { id: event.id, title: event.title, startsAt: event.startsAt, timeZone: event.timeZone },
@@ -77,7 +66,7 @@ interface DoorResult {
 
 export async function action({ params, request, context }: Route.ActionArgs) {
   const { ctx } = context.get(serverContext);
-  const event = await organizerEvent(ctx, params.id);
+  const event = await organizerEvent(ctx, params.id, "check-in");
   const form = await request.formData();
   const parsed = checkInInput.safeParse({ code: String(form.get("code") ?? "") });
   if (!parsed.success) return data({ result: { tone: "refused", title: "Enter or scan a ticket code." } as DoorResult }, { status: 400 });
@@ -401,22 +390,5 @@ export default function CheckIn({ loaderData, actionData }: Route.ComponentProps
 }
 
 export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
-  const status = isRouteErrorResponse(error) ? error.status : 500;
-  const title = status === 403 ? "Only organizers can check people in" : status === 404 ? "Event not found" : "Something went wrong";
-  const text =
-    status === 403
-      ? "The door page is for the event's organizers. Ask one of them to add you as a co-organizer."
-      : status === 404
-        ? "There is no event at this address."
-        : "We could not show this page. Please try again in a moment.";
-  return (
-    <section className="mx-auto max-w-xl py-16 text-center">
-      <title>{`${title} — Mundo Tango`}</title>
-      <h1 className="font-display text-4xl text-tango-900">{title}</h1>
-      <p className="mt-4 text-stone-600">{text}</p>
-      <a href="/my/events" className="mt-8 inline-block rounded-full bg-tango-600 px-6 py-3 font-semibold text-white hover:bg-tango-700">
-        My events
-      </a>
-    </section>
-  );
+  return <OrganizerErrorBoundary error={error} forbidden={{ title: "Only organizers can check people in", text: "The door page is for the event's organizers. Ask one of them to add you as a co-organizer." }} />;
 }

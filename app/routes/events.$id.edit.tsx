@@ -1,16 +1,15 @@
-import { data, Form, isRouteErrorResponse, redirect } from "react-router";
+import { Form, redirect } from "react-router";
 import type { Route } from "./+types/events.$id.edit";
 import { EventForm, eventFormValues, eventInputFromForm, formValues } from "../components/event-form";
 import { LabelledSelect } from "../components/labelled-select";
+import { OrganizerErrorBoundary } from "../components/organizer-error-boundary";
 import { submitEventForm } from "../lib/event-form-action.server";
+import { organizerEvent } from "../lib/organizer-event.server";
 import { serverContext } from "../server-context";
-import type { Ctx } from "../../worker/env";
-import { DomainError } from "../../worker/errors";
 import { updateEventInput } from "../../worker/schemas/events";
 import { listCities } from "../../worker/services/cities";
-import { loadEvent, requireOrganizer } from "../../worker/services/event-access";
 import { cancelEvent, updateEvent } from "../../worker/services/event-editing";
-import { getEventDetail } from "../../worker/services/events";
+import { toEventDetail } from "../../worker/services/events";
 import { listCoOrganizerHandles } from "../../worker/services/my-events";
 import { listVenues } from "../../worker/services/venues";
 
@@ -18,21 +17,9 @@ export function meta({ loaderData }: Route.MetaArgs) {
   return [{ title: loaderData ? `Edit ${loaderData.event.title} — Mundo Tango` : "Edit event — Mundo Tango" }];
 }
 
-/** The event, if the acting member may edit it: visitors sign in first, others get a 403 page. */
-async function organizerEvent(ctx: Ctx, eventId: string) {
-  if (!ctx.user) throw redirect(`/login?redirectTo=${encodeURIComponent(`/events/${eventId}/edit`)}`);
-  try {
-    await requireOrganizer(ctx, await loadEvent(ctx, eventId));
-    return await getEventDetail(ctx, eventId);
-  } catch (error) {
-    if (error instanceof DomainError && (error.status === 403 || error.status === 404)) throw data(error.message, { status: error.status });
-    throw error;
-  }
-}
-
 export async function loader({ params, request, context }: Route.LoaderArgs) {
   const { ctx } = context.get(serverContext);
-  const event = await organizerEvent(ctx, params.id);
+  const event = await organizerEvent(ctx, params.id, "edit", (event) => toEventDetail(ctx, event));
   const url = new URL(request.url);
   const cities = await listCities(ctx);
   const chosen = url.searchParams.get("city");
@@ -50,7 +37,7 @@ export async function loader({ params, request, context }: Route.LoaderArgs) {
 
 export async function action({ params, request, context }: Route.ActionArgs) {
   const { ctx } = context.get(serverContext);
-  const event = await organizerEvent(ctx, params.id);
+  const event = await organizerEvent(ctx, params.id, "edit", (event) => toEventDetail(ctx, event));
   const form = await request.formData();
   if (form.get("intent") === "cancel") {
     await cancelEvent(ctx, event.id);
@@ -166,22 +153,5 @@ export default function EditEvent({ loaderData, actionData }: Route.ComponentPro
 }
 
 export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
-  const status = isRouteErrorResponse(error) ? error.status : 500;
-  const title = status === 403 ? "Only organizers can edit this event" : status === 404 ? "Event not found" : "Something went wrong";
-  const text =
-    status === 403
-      ? "Ask one of its organizers to add you as a co-organizer."
-      : status === 404
-        ? "There is no event at this address."
-        : "We could not show this page. Please try again in a moment.";
-  return (
-    <section className="mx-auto max-w-xl py-16 text-center">
-      <title>{`${title} — Mundo Tango`}</title>
-      <h1 className="font-display text-4xl text-tango-900">{title}</h1>
-      <p className="mt-4 text-stone-600">{text}</p>
-      <a href="/my/events" className="mt-8 inline-block rounded-full bg-tango-600 px-6 py-3 font-semibold text-white hover:bg-tango-700">
-        My events
-      </a>
-    </section>
-  );
+  return <OrganizerErrorBoundary error={error} forbidden={{ title: "Only organizers can edit this event", text: "Ask one of its organizers to add you as a co-organizer." }} />;
 }
