@@ -20,36 +20,20 @@ import {
 import { formatEventDate } from "../lib/format";
 import { organizerEvent } from "../lib/organizer-event.server";
 import { serverContext } from "../server-context";
-import { eq } from "drizzle-orm";
-import { tickets as ticketsTable, ticketTypes, users } from "../../db/schema";
-import type { Ctx } from "../../worker/env";
 import { DomainError } from "../../worker/errors";
 import { verifyTicketCode } from "../../worker/lib/ticket-code";
 import { checkInInput } from "../../worker/schemas/tickets";
-import { checkIn, checkInKey } from "../../worker/services/tickets";
+import { checkIn, checkInKey, listDoorTickets } from "../../worker/services/tickets";
 
 export function meta({ loaderData }: Route.MetaArgs) {
   return [{ title: loaderData ? `Check-in: ${loaderData.event.title} — Mundo Tango` : "Check-in — Mundo Tango" }];
 }
 
-/**
- * Who holds each ticket, so the door can greet them by name even offline. Server-only; the
- * caller has already checked the viewer organizes the event, as for the attendee list.
- */
-async function ticketHolders(ctx: Ctx, eventId: string): Promise<Map<string, { holder: string; type: string }>> {
-  const rows = await ctx.db
-    .select({ id: ticketsTable.id, holder: users.displayName, type: ticketTypes.name })
-    .from(ticketsTable)
-    .innerJoin(users, eq(users.id, ticketsTable.holderId))
-    .innerJoin(ticketTypes, eq(ticketTypes.id, ticketsTable.ticketTypeId))
-    .where(eq(ticketsTable.eventId, eventId));
-  return new Map(rows.map((row) => [row.id, { holder: row.holder, type: row.type }]));
-}
-
 export async function loader({ params, context }: Route.LoaderArgs) {
   const { ctx } = context.get(serverContext);
   const event = await organizerEvent(ctx, params.id, "check-in");
-  const [key, holders] = await Promise.all([checkInKey(ctx, event.id), ticketHolders(ctx, event.id)]);
+  const [key, doorTickets] = await Promise.all([checkInKey(ctx, event.id), listDoorTickets(ctx, event.id)]);
+  const holders = new Map(doorTickets.map((ticket) => [ticket.id, ticket]));
   return {
     event: { id: event.id, title: event.title, startsAt: event.startsAt, timeZone: event.timeZone },
     publicKey: key.publicKey,
@@ -72,7 +56,7 @@ export async function action({ params, request, context }: Route.ActionArgs) {
   if (!parsed.success) return data({ result: { tone: "refused", title: "Enter or scan a ticket code." } as DoorResult }, { status: 400 });
   try {
     const { ticket } = await checkIn(ctx, event.id, parsed.data);
-    const holder = (await ticketHolders(ctx, event.id)).get(ticket.id);
+    const holder = (await listDoorTickets(ctx, event.id)).find((doorTicket) => doorTicket.id === ticket.id);
     return { result: welcome(holder) };
   } catch (error) {
     if (!(error instanceof DomainError) || ![400, 409, 422].includes(error.status)) throw error;

@@ -469,6 +469,21 @@ export async function checkInKey(ctx: Ctx, eventId: string): Promise<{ publicKey
   return { publicKey: await ticketPublicKey(ctx.env.JWT_SECRET), tickets: rows };
 }
 
+/**
+ * Who holds each ticket of the event and of which type (organizers only), so the door page can
+ * greet guests by name, even offline.
+ */
+export async function listDoorTickets(ctx: Ctx, eventId: string): Promise<{ id: string; holder: string; type: string }[]> {
+  const event = await loadEvent(ctx, eventId);
+  await requireOrganizer(ctx, event);
+  return ctx.db
+    .select({ id: tickets.id, holder: users.displayName, type: ticketTypes.name })
+    .from(tickets)
+    .innerJoin(users, eq(users.id, tickets.holderId))
+    .innerJoin(ticketTypes, eq(ticketTypes.id, tickets.ticketTypeId))
+    .where(eq(tickets.eventId, event.id));
+}
+
 /** A genuine ticket that this door must still refuse. */
 export class UnprocessableTicket extends DomainError {
   readonly status = 422;
