@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { decodeCursor, encodeCursor } from "../../worker/lib/cursor";
+import { decodeCursor, encodeCursor, keysetPage } from "../../worker/lib/cursor";
 
 const shape = z.object({ s: z.string(), i: z.string() }).strict();
 
@@ -24,5 +24,20 @@ describe("cursor", () => {
     ["too long", "A".repeat(600)],
   ])("rejects %s", (_name, cursor) => {
     expect(decodeCursor(cursor, shape)).toBeUndefined();
+  });
+});
+
+describe("keysetPage", () => {
+  const rows = [{ id: "a" }, { id: "b" }, { id: "c" }];
+
+  it("serves `limit` rows and a cursor to the row after them when the query found one more", () => {
+    const { page, nextCursor } = keysetPage(rows, 2, (last) => ({ i: last.id }));
+    expect(page).toEqual([{ id: "a" }, { id: "b" }]);
+    expect(decodeCursor(nextCursor!, z.object({ i: z.string() }).strict())).toEqual({ i: "b" });
+  });
+
+  it("has no next cursor on the last page", () => {
+    expect(keysetPage(rows, 3, (last) => ({ i: last.id }))).toEqual({ page: rows, nextCursor: null });
+    expect(keysetPage([], 3, (last: { id: string }) => ({ i: last.id }))).toEqual({ page: [], nextCursor: null });
   });
 });

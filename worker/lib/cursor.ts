@@ -20,3 +20,13 @@ export function decodeCursor<T extends z.ZodType>(cursor: string, shape: T): z.i
     return undefined;
   }
 }
+
+/**
+ * Keyset paging: the query fetches `limit + 1` rows, so one row more than the page says another
+ * page follows, whose cursor is the key of the page's last row.
+ */
+export function keysetPage<Row>(rows: Row[], limit: number, keyOf: (last: Row) => Record<string, string | number>): { page: Row[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { page, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null };
+}

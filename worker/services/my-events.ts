@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { EventStatus, EventType, RsvpStatus, DanceRole } from "../../db/schema/event-types";
 import type { Ctx } from "../env";
 import { Invalid } from "../errors";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { decodeCursor, keysetPage } from "../lib/cursor";
 import { instantToLocal } from "../lib/local-time";
 import { requireSignedIn } from "./users";
 
@@ -100,8 +100,7 @@ export async function listOrganizedEvents(ctx: Ctx, { limit = 20, cursor }: { li
     ORDER BY bucket, CASE WHEN bucket = 0 THEN sort_at END ASC, CASE WHEN bucket = 1 THEN sort_at END DESC, ranked.id
     LIMIT ${limit + 1}
   `);
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
+  const { page, nextCursor } = keysetPage(rows, limit, (last) => ({ b: last.bucket, s: last.sort_at, i: last.id }));
   return {
     data: page.map((r) => ({
       id: r.id,
@@ -117,7 +116,7 @@ export async function listOrganizedEvents(ctx: Ctx, { limit = 20, cursor }: { li
       city: { slug: r.city_slug, name: r.city_name },
       venue: { name: r.venue_name },
     })),
-    nextCursor: rows.length > limit && last ? encodeCursor({ b: last.bucket, s: last.sort_at, i: last.id }) : null,
+    nextCursor,
   };
 }
 
@@ -161,8 +160,7 @@ export async function listMyRsvps(ctx: Ctx, { limit = 20, cursor }: { limit?: nu
     ORDER BY o.starts_at, r.event_id, r.occurrence_key
     LIMIT ${limit + 1}
   `);
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
+  const { page, nextCursor } = keysetPage(rows, limit, (last) => ({ s: last.starts_at, i: last.event_id, k: last.occurrence_key }));
   return {
     data: page.map((r) => ({
       eventId: r.event_id,
@@ -178,7 +176,7 @@ export async function listMyRsvps(ctx: Ctx, { limit = 20, cursor }: { limit?: nu
       city: { slug: r.city_slug, name: r.city_name },
       venue: { name: r.venue_name },
     })),
-    nextCursor: rows.length > limit && last ? encodeCursor({ s: last.starts_at, i: last.event_id, k: last.occurrence_key }) : null,
+    nextCursor,
   };
 }
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { rsvps, users, type Event, type Rsvp } from "../../db/schema";
 import type { Ctx } from "../env";
 import { Conflict, Invalid, NotFound } from "../errors";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { decodeCursor, keysetPage } from "../lib/cursor";
 import type { AttendanceCounts, RsvpDto, RsvpInput } from "../schemas/events";
 import { loadEvent, requireOrganizer } from "./event-access";
 import { notifyWaitlistPromoted } from "./event-notifications";
@@ -170,7 +170,7 @@ export async function listAttendees(
     .where(and(eq(rsvps.eventId, event.id), eq(rsvps.occurrenceKey, key), after ? gt(rsvps.userId, after.u) : undefined))
     .orderBy(asc(rsvps.userId))
     .limit(limit + 1);
-  const page = rows.slice(0, limit);
+  const { page, nextCursor } = keysetPage(rows, limit, (last) => ({ u: last.rsvp.userId }));
   return {
     occurrenceKey: key,
     counts: await attendanceCounts(ctx, event, key),
@@ -183,7 +183,7 @@ export async function listAttendees(
       waitlistOrder: r.rsvp.status === "waitlisted" ? r.rsvp.queueSeq : null,
       registeredAt: r.rsvp.registeredAt,
     })),
-    nextCursor: rows.length > limit ? encodeCursor({ u: page.at(-1)!.rsvp.userId }) : null,
+    nextCursor,
   };
 }
 

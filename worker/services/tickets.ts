@@ -3,7 +3,7 @@ import { z } from "zod";
 import { events, orders, stripeEvents, ticketTypes, tickets, users, type Event } from "../../db/schema";
 import type { Ctx } from "../env";
 import { Conflict, DomainError, Invalid, NotFound, ServiceUnavailable } from "../errors";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { decodeCursor, keysetPage } from "../lib/cursor";
 import { uuidv7 } from "../lib/ids";
 import { log } from "../lib/log";
 import { createCheckoutSession, parseStripeEvent, readCheckoutSession, StripeApiError, verifyStripeSignature, type CheckoutSession, type StripeEvent } from "../lib/stripe";
@@ -405,15 +405,14 @@ export async function listMyTickets(ctx: Ctx, query: { limit: number; cursor?: s
     .orderBy(desc(tickets.issuedAt), desc(tickets.id))
     .limit(query.limit + 1);
 
-  const page = rows.slice(0, query.limit);
+  const { page, nextCursor } = keysetPage(rows, query.limit, (last) => ({ s: last.ticket.issuedAt, i: last.ticket.id }));
   const data = await Promise.all(
     page.map(async ({ ticket, typeName, event }) => {
       const code = await ticketCode(ctx, ticket);
       return { ...toTicketDto(ticket), ticketTypeName: typeName, event, code, qrSvg: renderQrSvg(code, `Ticket for ${event.title}`) };
     }),
   );
-  const last = page.at(-1);
-  return { data, nextCursor: rows.length > query.limit && last ? encodeCursor({ s: last.ticket.issuedAt, i: last.ticket.id }) : null };
+  return { data, nextCursor };
 }
 
 /**
