@@ -3,30 +3,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { sha256Hex, signAccessToken } from "../worker/lib/tokens";
 import { GOOD_PASSWORD, member, tokenFromMail, uniqueEmail } from "./accounts";
 import { contains, jpeg } from "./images";
+import { cookiesFrom, page, submit } from "./pages";
 import { seedWorld } from "./world";
 
 beforeAll(seedWorld);
-
-/**
- * A browser form post from our own pages (browsers send Origin on POST). Page requests go
- * to APP_ORIGIN itself: React Router also refuses actions whose Origin is not the URL's.
- */
-function submit(path: string, fields: Record<string, string>, { origin = env.APP_ORIGIN, cookie }: { origin?: string; cookie?: string } = {}) {
-  const headers: Record<string, string> = { "Content-Type": "application/x-www-form-urlencoded", Origin: origin };
-  if (cookie) headers.Cookie = cookie;
-  return SELF.fetch(`${env.APP_ORIGIN}${path}`, { method: "POST", headers, body: new URLSearchParams(fields), redirect: "manual" });
-}
-
-const page = (path: string, cookie?: string) => SELF.fetch(`${env.APP_ORIGIN}${path}`, { headers: cookie ? { Cookie: cookie } : {}, redirect: "manual" });
-
-/** The cookies a response sets, as the next request's Cookie header. */
-function cookiesFrom(res: Response): string {
-  return res.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0]!)
-    .filter((c) => !c.endsWith("="))
-    .join("; ");
-}
 
 describe("sign-in page", () => {
   it("shows a form with email and password that works without JavaScript", async () => {

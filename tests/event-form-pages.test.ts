@@ -4,12 +4,12 @@ import type { EventDetail } from "../worker/schemas/events";
 import { api, member } from "./accounts";
 import { createEvent, localDaysFromNow, verifiedMember, type Member } from "./event-factory";
 import { contains, jpeg, png, text } from "./images";
+import { page, signIn } from "./pages";
 import { seedWorld } from "./world";
 
 beforeAll(seedWorld);
 
 const ORIGIN = () => env.APP_ORIGIN;
-const page = (path: string, cookie?: string) => SELF.fetch(`${ORIGIN()}${path}`, { headers: cookie ? { Cookie: cookie } : {}, redirect: "manual" });
 
 /** A browser form post from our own pages: multipart like the event form, Origin as browsers send it. */
 function post(path: string, fields: Record<string, string | File>, { cookie, origin = ORIGIN() }: { cookie?: string; origin?: string } = {}) {
@@ -18,22 +18,6 @@ function post(path: string, fields: Record<string, string | File>, { cookie, ori
   const headers: Record<string, string> = { Origin: origin };
   if (cookie) headers.Cookie = cookie;
   return SELF.fetch(`${ORIGIN()}${path}`, { method: "POST", headers, body, redirect: "manual" });
-}
-
-/** Signs in through the login form and returns the session cookies. */
-async function signIn(account: Member): Promise<string> {
-  const res = await SELF.fetch(`${ORIGIN()}/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: ORIGIN() },
-    body: new URLSearchParams({ email: account.email, password: account.password }),
-    redirect: "manual",
-  });
-  expect(res.status).toBe(302);
-  return res.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0]!)
-    .filter((c) => !c.endsWith("="))
-    .join("; ");
 }
 
 async function organizer() {

@@ -1,33 +1,13 @@
-import { env, SELF } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { instantToLocal } from "../worker/lib/local-time";
 import type { EventPage } from "../worker/schemas/events";
 import { api, member } from "./accounts";
-import { createEvent, localDaysFromNow, verifiedMember, type Member } from "./event-factory";
+import { createEvent, localDaysFromNow, verifiedMember } from "./event-factory";
+import { page, signIn, submit } from "./pages";
 import { seedWorld } from "./world";
 
 beforeAll(seedWorld);
-
-/** Page requests go to APP_ORIGIN itself: React Router refuses actions whose Origin is not the URL's. */
-const page = (path: string, cookie?: string) => SELF.fetch(`${env.APP_ORIGIN}${path}`, { headers: cookie ? { Cookie: cookie } : {}, redirect: "manual" });
-
-/** A browser form post from our own pages (browsers send Origin on POST). */
-function submit(path: string, fields: Record<string, string>, { origin = env.APP_ORIGIN, cookie }: { origin?: string; cookie?: string } = {}) {
-  const headers: Record<string, string> = { "Content-Type": "application/x-www-form-urlencoded", Origin: origin };
-  if (cookie) headers.Cookie = cookie;
-  return SELF.fetch(`${env.APP_ORIGIN}${path}`, { method: "POST", headers, body: new URLSearchParams(fields), redirect: "manual" });
-}
-
-/** Signs in through the login form and returns the browser's Cookie header. */
-async function signIn(account: Member): Promise<string> {
-  const res = await submit("/login", { email: account.email, password: account.password });
-  expect(res.status).toBe(302);
-  return res.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0]!)
-    .filter((c) => !c.endsWith("="))
-    .join("; ");
-}
 
 /** The local wall-clock time `minutes` from now in `timeZone`, as the create form sends it. */
 const localMinutesFromNow = (minutes: number, timeZone: string) => instantToLocal(new Date(Date.now() + minutes * 60_000), timeZone);
