@@ -7,6 +7,7 @@ import type { CityDto } from "../../worker/schemas/cities";
 import type { EventDetail } from "../../worker/schemas/events";
 import { EVENT_TYPE_LABELS } from "../lib/format";
 import type { FormProblems } from "../lib/form-problems";
+import { LabelledControl } from "./form-field";
 
 /**
  * The one form for creating and editing an event. Its field names are the paths of
@@ -309,24 +310,10 @@ function Field({
   children: (props: { id: string; "aria-describedby"?: string; "aria-invalid"?: true; className: string }) => React.ReactNode;
 }) {
   const id = useId();
-  const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(" ") || undefined;
   return (
-    <div className="flex flex-col gap-1">
-      <label htmlFor={id} className="text-sm font-medium text-stone-700">
-        {label}
-      </label>
-      {children({ id, "aria-describedby": describedBy, "aria-invalid": error ? true : undefined, className: inputClass(error) })}
-      {hint && (
-        <p id={`${id}-hint`} className="text-xs text-stone-600">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={`${id}-error`} className="text-sm text-red-700">
-          {error}
-        </p>
-      )}
-    </div>
+    <LabelledControl id={id} label={label} error={error} hint={hint}>
+      {({ describedBy, invalid }) => children({ id, "aria-describedby": describedBy, "aria-invalid": invalid, className: inputClass(error) })}
+    </LabelledControl>
   );
 }
 

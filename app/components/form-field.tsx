@@ -1,4 +1,4 @@
-import { useId } from "react";
+import { useId, type ReactNode } from "react";
 
 /** A labelled input whose error is announced and tied to it for screen readers. */
 export function FormField({
@@ -76,5 +76,43 @@ export function SubmitButton({ children }: { children: React.ReactNode }) {
     <button type="submit" className="rounded-full bg-tango-600 px-5 py-2.5 font-semibold text-white hover:bg-tango-700">
       {children}
     </button>
+  );
+}
+
+/**
+ * A label, the control `children` renders (given the ids that tie the hint and the error to
+ * it, for screen readers), then the hint and the error: for selects and inputs alike.
+ */
+export function LabelledControl({
+  id,
+  label,
+  error,
+  hint,
+  children,
+}: {
+  id: string;
+  label: string;
+  error?: string;
+  hint?: string;
+  children: (control: { id: string; describedBy?: string; invalid?: true }) => ReactNode;
+}) {
+  const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={id} className="text-sm font-medium text-stone-700">
+        {label}
+      </label>
+      {children({ id, describedBy, invalid: error ? true : undefined })}
+      {hint && (
+        <p id={`${id}-hint`} className="text-xs text-stone-600">
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p id={`${id}-error`} className="text-sm text-red-700">
+          {error}
+        </p>
+      )}
+    </div>
   );
 }

@@ -2,7 +2,7 @@ import { data, Form, redirect } from "react-router";
 import type { Route } from "./+types/events.$id";
 import { danceEventJsonLd, JsonLd, type JsonLdOffer } from "../components/event-json-ld";
 import { EventViewerTime } from "../components/event-viewer-time";
-import { FormAlert } from "../components/form-field";
+import { FormAlert, LabelledControl } from "../components/form-field";
 import { EVENT_TYPE_LABELS, formatEventDate, formatEventTimeRange, formatPrice } from "../lib/format";
 import { fromZod, type FormProblems } from "../lib/form-problems";
 import { serverContext } from "../server-context";
@@ -563,24 +563,9 @@ function Field({
   hint?: string;
   children: (props: { id: string; name: string; "aria-invalid"?: true; "aria-describedby"?: string }) => React.ReactNode;
 }) {
-  const id = `rsvp-${name}`;
-  const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(" ") || undefined;
   return (
-    <div className="flex flex-col gap-1">
-      <label htmlFor={id} className="text-sm font-medium text-stone-700">
-        {label}
-      </label>
-      {children({ id, name, "aria-invalid": error ? true : undefined, "aria-describedby": describedBy })}
-      {hint && (
-        <p id={`${id}-hint`} className="text-xs text-stone-600">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={`${id}-error`} className="text-sm text-red-700">
-          {error}
-        </p>
-      )}
-    </div>
+    <LabelledControl id={`rsvp-${name}`} label={label} error={error} hint={hint}>
+      {({ id, describedBy, invalid }) => children({ id, name, "aria-invalid": invalid, "aria-describedby": describedBy })}
+    </LabelledControl>
   );
 }
