@@ -8,6 +8,7 @@ import type { EventDetail } from "../../worker/schemas/events";
 import { EVENT_TYPE_LABELS } from "../lib/format";
 import type { FormProblems } from "../lib/form-problems";
 import { LabelledControl } from "./form-field";
+import { LabelledSelect } from "./labelled-select";
 
 /**
  * The one form for creating and editing an event. Its field names are the paths of
@@ -579,5 +580,41 @@ export function EventForm({
         {submitLabel}
       </button>
     </Form>
+  );
+}
+
+/**
+ * Reloads the form's page for another city, so the venue list shows that city's venues (a GET
+ * form: it works before the page's JavaScript has loaded).
+ */
+export function VenueCityPicker({
+  action,
+  ariaLabel,
+  label,
+  cities,
+  venueCity,
+  children,
+}: {
+  action: string;
+  ariaLabel: string;
+  label: string;
+  cities: CityDto[];
+  venueCity: string;
+  children: React.ReactNode;
+}) {
+  return (
+    <form method="get" action={action} className="mt-6 flex flex-wrap items-end gap-3 rounded-2xl border border-stone-200 bg-white p-4" aria-label={ariaLabel}>
+      <LabelledSelect label={label} name="city" defaultValue={venueCity}>
+        {cities.map((c) => (
+          <option key={c.slug} value={c.slug}>
+            {c.name}, {c.country}
+          </option>
+        ))}
+      </LabelledSelect>
+      <button type="submit" className="rounded-lg border border-tango-600 px-4 py-2 font-semibold text-tango-700 hover:bg-tango-600 hover:text-white">
+        Show its venues
+      </button>
+      <p className="w-full text-sm text-stone-600">{children}</p>
+    </form>
   );
 }

@@ -3,6 +3,7 @@ import { data, Form, redirect } from "react-router";
 import type { Route } from "./+types/events.$id.attendees";
 import { FormAlert } from "../components/form-field";
 import { OrganizerErrorBoundary } from "../components/organizer-error-boundary";
+import { OrganizerNav } from "../components/organizer-nav";
 import { formatEventDate } from "../lib/format";
 import { fromDomainError, type FormProblems } from "../lib/form-problems";
 import { organizerEvent } from "../lib/organizer-event.server";
@@ -92,17 +93,7 @@ export default function Attendees({ loaderData, actionData }: Route.ComponentPro
         </a>
       </p>
       <h1 className="mt-2 font-display text-3xl font-bold text-tango-900">Who is coming to “{event.title}”</h1>
-      <nav aria-label="Organizer pages" className="mt-2 flex flex-wrap gap-4 text-sm">
-        <a href={`/events/${event.id}/edit`} className="font-semibold text-tango-700 underline">
-          Edit the event
-        </a>
-        <a href={`/events/${event.id}/check-in`} className="font-semibold text-tango-700 underline">
-          Check-in
-        </a>
-        <a href="/my/events" className="font-semibold text-tango-700 underline">
-          My events
-        </a>
-      </nav>
+      <OrganizerNav eventId={event.id} current="attendees" />
 
       {event.recurring && dates.length > 0 && (
         <form method="get" action={`/events/${event.id}/attendees`} className="mt-6 flex flex-wrap items-end gap-3 rounded-2xl border border-stone-200 bg-white p-4" aria-label="Choose a date">

@@ -1,8 +1,8 @@
 import { Form, redirect } from "react-router";
 import type { Route } from "./+types/events.$id.edit";
-import { EventForm, eventFormValues, eventInputFromForm, formValues } from "../components/event-form";
-import { LabelledSelect } from "../components/labelled-select";
+import { EventForm, eventFormValues, eventInputFromForm, formValues, VenueCityPicker } from "../components/event-form";
 import { OrganizerErrorBoundary } from "../components/organizer-error-boundary";
+import { OrganizerNav } from "../components/organizer-nav";
 import { submitEventForm } from "../lib/event-form-action.server";
 import { organizerEvent } from "../lib/organizer-event.server";
 import { serverContext } from "../server-context";
@@ -74,17 +74,7 @@ export default function EditEvent({ loaderData, actionData }: Route.ComponentPro
         </a>
       </p>
       <h1 className="mt-2 font-display text-3xl font-bold text-tango-900">Edit “{event.title}”</h1>
-      <nav aria-label="Organizer pages" className="mt-2 flex flex-wrap gap-4 text-sm">
-        <a href={`/events/${event.id}/attendees`} className="font-semibold text-tango-700 underline">
-          Attendees
-        </a>
-        <a href={`/events/${event.id}/check-in`} className="font-semibold text-tango-700 underline">
-          Check-in
-        </a>
-        <a href="/my/events" className="font-semibold text-tango-700 underline">
-          My events
-        </a>
-      </nav>
+      <OrganizerNav eventId={event.id} current="edit" />
 
       {cancelled ? (
         <p role="status" className="mt-6 rounded-2xl border border-stone-200 bg-white p-6 text-stone-700">
@@ -92,19 +82,9 @@ export default function EditEvent({ loaderData, actionData }: Route.ComponentPro
         </p>
       ) : (
         <>
-          <form method="get" action={`/events/${event.id}/edit`} className="mt-6 flex flex-wrap items-end gap-3 rounded-2xl border border-stone-200 bg-white p-4" aria-label="Venues of another city">
-            <LabelledSelect label="Show venues in" name="city" defaultValue={venueCity}>
-              {cities.map((c) => (
-                <option key={c.slug} value={c.slug}>
-                  {c.name}, {c.country}
-                </option>
-              ))}
-            </LabelledSelect>
-            <button type="submit" className="rounded-lg border border-tango-600 px-4 py-2 font-semibold text-tango-700 hover:bg-tango-600 hover:text-white">
-              Show its venues
-            </button>
-            <p className="w-full text-sm text-stone-600">Only to move the event to another city: changes typed below are not kept when you switch.</p>
-          </form>
+          <VenueCityPicker action={`/events/${event.id}/edit`} ariaLabel="Venues of another city" label="Show venues in" cities={cities} venueCity={venueCity}>
+            Only to move the event to another city: changes typed below are not kept when you switch.
+          </VenueCityPicker>
           <div className="mt-6 rounded-2xl border border-stone-200 bg-white p-4 sm:p-6">
             <EventForm
               key={venueCity}

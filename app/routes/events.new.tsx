@@ -1,8 +1,7 @@
 import { Form, redirect } from "react-router";
 import type { Route } from "./+types/events.new";
-import { EventForm, eventInputFromForm, formValues, type EventFormValues } from "../components/event-form";
+import { EventForm, eventInputFromForm, formValues, VenueCityPicker, type EventFormValues } from "../components/event-form";
 import { FormAlert } from "../components/form-field";
-import { LabelledSelect } from "../components/labelled-select";
 import { submitEventForm } from "../lib/event-form-action.server";
 import type { FormProblems } from "../lib/form-problems";
 import { serverContext } from "../server-context";
@@ -72,19 +71,9 @@ export default function NewEvent({ loaderData, actionData }: Route.ComponentProp
       ) : (
         <>
           <p className="mt-2 text-stone-600">Dancers see times in the venue's local time. You can change everything later.</p>
-          <form method="get" action="/events/new" className="mt-6 flex flex-wrap items-end gap-3 rounded-2xl border border-stone-200 bg-white p-4" aria-label="Choose the city">
-            <LabelledSelect label="City of the event" name="city" defaultValue={venueCity}>
-              {cities.map((c) => (
-                <option key={c.slug} value={c.slug}>
-                  {c.name}, {c.country}
-                </option>
-              ))}
-            </LabelledSelect>
-            <button type="submit" className="rounded-lg border border-tango-600 px-4 py-2 font-semibold text-tango-700 hover:bg-tango-600 hover:text-white">
-              Show its venues
-            </button>
-            <p className="w-full text-sm text-stone-600">Start here: the venue list below shows the venues known in {city?.name ?? "this city"}.</p>
-          </form>
+          <VenueCityPicker action="/events/new" ariaLabel="Choose the city" label="City of the event" cities={cities} venueCity={venueCity}>
+            Start here: the venue list below shows the venues known in {city?.name ?? "this city"}.
+          </VenueCityPicker>
           <div className="mt-6 rounded-2xl border border-stone-200 bg-white p-4 sm:p-6">
             <EventForm
               key={venueCity}
