@@ -2,6 +2,7 @@ import { data } from "react-router";
 import type { Route } from "./+types/cities.$slug";
 import { CalendarGrid, formatCalendarDate, type CalendarDay } from "../components/calendar-grid";
 import { EventGrid } from "../components/event-card";
+import { FilterProblems } from "../components/filter-problems";
 import { EVENT_TYPE_LABELS } from "../lib/format";
 import { serverContext } from "../server-context";
 import { eventTypes, type EventType } from "../../db/schema/event-types";
@@ -221,19 +222,7 @@ export default function CityPage({ loaderData }: Route.ComponentProps) {
         </ul>
       </nav>
 
-      {problems.length > 0 && (
-        <div role="alert" className="mt-6 rounded-2xl border border-red-200 bg-red-50 p-4 text-red-800">
-          <p className="font-semibold">We could not use those filters.</p>
-          <ul className="mt-1 list-disc pl-5 text-sm">
-            {problems.map((p) => (
-              <li key={p.path}>{p.message}</li>
-            ))}
-          </ul>
-          <a className="mt-2 inline-block font-semibold underline" href={`/cities/${city.slug}`}>
-            Start over
-          </a>
-        </div>
-      )}
+      <FilterProblems problems={problems} startOver={`/cities/${city.slug}`} />
 
       <section aria-labelledby="range" className="mt-6">
         <div className="flex flex-wrap items-center justify-between gap-3">

@@ -2,6 +2,7 @@ import { data } from "react-router";
 import type { Route } from "./+types/events";
 import { CityPicker } from "../components/city-picker";
 import { EventGrid } from "../components/event-card";
+import { FilterProblems } from "../components/filter-problems";
 import { LabelledSelect } from "../components/labelled-select";
 import { EVENT_TYPE_LABELS } from "../lib/format";
 import { serverContext } from "../server-context";
@@ -66,19 +67,7 @@ export default function Events({ loaderData }: Route.ComponentProps) {
         </CityPicker>
       </div>
 
-      {problems.length > 0 && (
-        <div role="alert" className="mt-6 rounded-2xl border border-red-200 bg-red-50 p-4 text-red-800">
-          <p className="font-semibold">We could not use those filters.</p>
-          <ul className="mt-1 list-disc pl-5 text-sm">
-            {problems.map((p) => (
-              <li key={p.path}>{p.message}</li>
-            ))}
-          </ul>
-          <a className="mt-2 inline-block font-semibold underline" href="/events">
-            Start over
-          </a>
-        </div>
-      )}
+      <FilterProblems problems={problems} startOver="/events" />
 
       <section aria-labelledby="results" className="mt-6">
         <h2 id="results" className="sr-only">
