@@ -199,15 +199,10 @@ export function generateWorld({ scale, today, seed = 20261122 }: WorldOptions): 
   });
 
   const eventOrganizers: OrganizerRow[] = [...events, ...series].map((e) => ({ event_id: e.id, user_id: e.organizer_id, role: "owner", added_at: e.created_at }));
-  occurrences.push(...events.map((e): OccurrenceRow => ({
-    event_id: e.id,
-    occurrence_key: occurrenceKeyOf(e.starts_at),
-    city_id: e.city_id,
-    type: e.type,
-    starts_at: e.starts_at,
-    ends_at: e.ends_at,
-    status: "scheduled",
-  })));
+  // A loop, not push(...spread): at bench scale there are 200,000 of them, too many arguments for one call.
+  for (const e of events) {
+    occurrences.push({ event_id: e.id, occurrence_key: occurrenceKeyOf(e.starts_at), city_id: e.city_id, type: e.type, starts_at: e.starts_at, ends_at: e.ends_at, status: "scheduled" });
+  }
 
   return { cities, venues, users, events, series, eventOrganizers, occurrences };
 }
