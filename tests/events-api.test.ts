@@ -1,7 +1,8 @@
-import { env } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { EventDetail, EventPage, OccurrenceDto } from "../worker/schemas/events";
-import { api, member } from "./accounts";
+import { api, BASE, member } from "./accounts";
+import { contains, jpeg } from "./images";
 import { createEvent, eventInput, localDaysFromNow, verifiedMember } from "./event-factory";
 import { seedWorld } from "./world";
 
@@ -247,5 +248,39 @@ describe("finding events", () => {
     ["q too short", "q=a"],
   ])("refuses %s with a 400", async (_name, query) => {
     expect((await api(`/events?${query}`)).status).toBe(400);
+  });
+});
+
+describe("cover images through the API", () => {
+  const upload = (eventId: string, token: string | undefined, file: File) => {
+    const form = new FormData();
+    form.set("cover", file);
+    return api(`/events/${eventId}/cover`, { method: "POST", token, body: form });
+  };
+
+  it("stores a cover for organizers, without its location data, and serves it", async () => {
+    const { event, organizer } = await createEvent();
+    const res = await upload(event.id, organizer.accessToken, new File([new Uint8Array(jpeg)], "cover.png", { type: "image/png" }));
+    expect(res.status).toBe(200);
+    const { coverUrl } = await res.json<{ coverUrl: string }>();
+    const served = await SELF.fetch(`${BASE}${coverUrl}`);
+    expect(served.status).toBe(200);
+    expect(served.headers.get("Content-Type")).toBe("image/jpeg");
+    expect(contains(new Uint8Array(await served.arrayBuffer()), "GPSLatitude")).toBe(false);
+    expect((await (await api(`/events/${event.id}`)).json<EventDetail>()).coverUrl).toBe(coverUrl);
+  });
+
+  it("refuses a text file dressed as a JPEG with a field error", async () => {
+    const { event, organizer } = await createEvent();
+    const res = await upload(event.id, organizer.accessToken, new File(["<script>alert(1)</script>"], "cover.jpg", { type: "image/jpeg" }));
+    expect([400, 415, 422]).toContain(res.status);
+    expect(res.headers.get("Content-Type")).toMatch(/problem\+json/);
+  });
+
+  it("refuses members who do not organize the event, and visitors", async () => {
+    const { event } = await createEvent();
+    const stranger = await verifiedMember();
+    expect((await upload(event.id, stranger.accessToken, new File([new Uint8Array(jpeg)], "c.jpg"))).status).toBe(403);
+    expect((await upload(event.id, undefined, new File([new Uint8Array(jpeg)], "c.jpg"))).status).toBe(401);
   });
 });

@@ -66,7 +66,7 @@ const defaultBodyLimit = limitBody(MAX_BODY_BYTES);
 const avatarBodyLimit = limitBody(MAX_AVATAR_BYTES + 64 * 1024);
 const AVATAR_UPLOAD_PATHS = new Set(["/api/v1/me/avatar", "/settings/profile", "/events/new"]);
 // The event edit form carries a cover picture too.
-const isUploadPath = (path: string) => AVATAR_UPLOAD_PATHS.has(path) || /^\/events\/[^/]+\/edit$/.test(path);
+const isUploadPath = (path: string) => AVATAR_UPLOAD_PATHS.has(path) || /^\/(?:api\/v1\/)?events\/[^/]+\/(?:edit|cover)$/.test(path);
 app.use((c, next) => (isUploadPath(c.req.path) ? avatarBodyLimit : defaultBodyLimit)(c, next));
 app.use(
   "/api/*",

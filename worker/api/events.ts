@@ -20,6 +20,9 @@ import { loadEvent } from "../services/event-access";
 import { changeOccurrence, listEventOccurrences } from "../services/occurrences";
 import { attendeesCsv, cancelRsvp, countsForEvent, getMyRsvp, listAttendees, rsvp } from "../services/rsvps";
 import { listVenues } from "../services/venues";
+import { setEventCover } from "../services/event-covers";
+import { requireSignedIn } from "../services/users";
+import { Invalid } from "../errors";
 import { citySlugParam } from "../schemas/events";
 import { cursorParam } from "../schemas/common";
 import { apiRouter } from "./router";
@@ -219,6 +222,24 @@ const messageRoute = createRoute({
   responses: { 202: { description: "Queued for delivery.", content: json(z.object({ queued: z.literal(true) })) }, 429: problem("At most 5 messages per event per day."), ...authErrors, ...notFound, ...problemResponses },
 });
 
+const coverRoute = createRoute({
+  method: "post",
+  path: "/events/{id}/cover",
+  tags: ["Events"],
+  summary: "Upload the event's cover image (organizers)",
+  description:
+    "multipart/form-data with one file field `cover`: JPEG, PNG or WebP (recognised by content, not name), at most 5 MB. Location and other metadata are removed before it is stored in R2.",
+  ...signedIn,
+  request: { params: eventParams },
+  responses: {
+    200: { description: "Stored.", content: json(z.object({ coverUrl: z.string() })) },
+    413: problem("Larger than 5 MB."),
+    ...authErrors,
+    ...notFound,
+    ...problemResponses,
+  },
+});
+
 const venuesRoute = createRoute({
   method: "get",
   path: "/venues",
@@ -289,6 +310,13 @@ export const eventsApi = apiRouter()
     }) as never;
   })
   .openapi(messageRoute, async (c) => c.json(await messageAttendees(c.var.ctx, c.req.valid("param").id, c.req.valid("json")), 202))
+  .openapi(coverRoute, async (c) => {
+    requireSignedIn(c.var.ctx);
+    if (!(c.req.header("Content-Type") ?? "").startsWith("multipart/form-data")) throw Invalid.field("cover", "send the picture as multipart/form-data in a field named cover");
+    const file = (await c.req.parseBody())["cover"];
+    if (!(file instanceof File)) throw Invalid.field("cover", "send the picture as a file field named cover");
+    return c.json(await setEventCover(c.var.ctx, c.req.valid("param").id, new Uint8Array(await file.arrayBuffer())), 200);
+  })
   .openapi(venuesRoute, async (c) => {
     const venues = await listVenues(c.var.ctx, c.req.valid("query").city);
     return c.json({ data: venues.map((v) => ({ id: v.id, name: v.name, address: v.address, lat: v.latitude, lng: v.longitude })) }, 200);
