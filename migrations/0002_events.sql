@@ -43,6 +43,7 @@ CREATE TABLE `rsvps` (
 	`role` text,
 	`seated_role` text,
 	`partner_id` text,
+	`registered_by` text NOT NULL,
 	`queue_seq` integer DEFAULT 0 NOT NULL,
 	`registered_at` text NOT NULL,
 	`updated_at` text NOT NULL,

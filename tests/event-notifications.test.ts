@@ -64,7 +64,7 @@ async function event(options: { title?: string; organizers?: string[]; recurrenc
 
 async function rsvp(eventId: string, userId: string, status: RsvpStatus, occurrenceKey = FIRST.key): Promise<void> {
   const now = new Date().toISOString();
-  await db.insert(rsvps).values({ eventId, occurrenceKey, userId, status, registeredAt: now, updatedAt: now });
+  await db.insert(rsvps).values({ eventId, occurrenceKey, userId, status, registeredBy: userId, registeredAt: now, updatedAt: now });
 }
 
 /** A paid order of `quantity` tickets held by the buyer; returns the order id. */

@@ -69,6 +69,7 @@ describe("creating events", () => {
     ["a negative price", { price: { amountMinor: -5, currency: "EUR" } }, "price.amountMinor"],
     ["a made-up currency", { price: { amountMinor: 500, currency: "XYZ1" } }, "price.currency"],
     ["an unknown field", { organizerId: "someone-else" }, ""],
+    ["a start more than 5 years ahead", { start: "2039-01-10T21:00", end: "2039-01-11T01:00" }, "start"],
   ])("refuses %s with a 400 naming %s, and creates nothing", async (_name, overrides, field) => {
     const organizer = await verifiedMember();
     const before = await env.DB.prepare("SELECT count(*) AS n FROM events").first<{ n: number }>();
@@ -197,6 +198,15 @@ describe("reading, editing and cancelling", () => {
     expect((await (await api(`/events/${event.id}`)).json<EventDetail>()).capacity).toBe(80);
   });
 
+  it("lets a co-organizer change the co-organizers without losing their own access", async () => {
+    const [co, other] = [await verifiedMember(), await verifiedMember()];
+    const { event } = await createEvent({ coOrganizers: [co.user.handle] });
+    const res = await api(`/events/${event.id}`, { method: "PATCH", token: co.accessToken, json: { coOrganizers: [co.user.handle, other.user.handle] } });
+    expect(res.status).toBe(200);
+    expect((await res.json<EventDetail>()).organizers.map((o) => o.handle)).toEqual(expect.arrayContaining([co.user.handle, other.user.handle]));
+    expect((await api(`/events/${event.id}`, { method: "PATCH", token: co.accessToken, json: { capacity: 40 } })).status).toBe(200);
+  });
+
   it("shows an edit in the cached city listing at once", async () => {
     const { event, organizer } = await createEvent({ venue: { name: "Milonga Cache", address: "Calle 1", city: "montevideo" }, start: localDaysFromNow(1, "21:00"), end: localDaysFromNow(2, "01:00"), title: "Antes del cambio" });
     const titles = async () => (await (await api("/events?city=montevideo&limit=100")).json<EventPage>()).data.filter((e) => e.eventId === event.id).map((e) => e.title);
@@ -238,6 +248,8 @@ describe("finding events", () => {
     expect(await found("%%")).not.toContain(event.id);
     const hostile = await api(`/events?q=${encodeURIComponent("' OR 1=1; DROP TABLE events; --")}`);
     expect(hostile.status).toBe(200);
+    // The longest query allowed still fits D1's 50-byte LIKE pattern.
+    expect((await api(`/events?q=${"x".repeat(40)}`)).status).toBe(200);
   });
 
   it.each([
@@ -246,6 +258,8 @@ describe("finding events", () => {
     ["radiusKm without near", "radiusKm=10"],
     ["radiusKm too large", "near=1,1&radiusKm=9999"],
     ["q too short", "q=a"],
+    ["q too long", `q=${"milonga ".repeat(6)}`],
+    ["q in a script whose letters overflow the 50-byte pattern", `q=${encodeURIComponent("タンゴ".repeat(6))}`],
   ])("refuses %s with a 400", async (_name, query) => {
     expect((await api(`/events?${query}`)).status).toBe(400);
   });

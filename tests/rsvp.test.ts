@@ -220,3 +220,66 @@ describe("attendees (organizers)", () => {
     expect(csv).toContain(`"'=HYPERLINK(""http://evil"",""x"")"`);
   });
 });
+
+describe("couples without consent", () => {
+  it("takes a partner out again when the member who registered them withdraws", async () => {
+    const { event } = await createEvent({ type: "marathon", capacity: 20, roleBalance: { tolerance: 2 } });
+    const [a, b] = await members(2);
+    await going(a!, event.id, { role: "leader", partnerHandle: b!.user.handle });
+    expect((await api(`/events/${event.id}/rsvp`, { method: "DELETE", token: a!.accessToken })).status).toBe(204);
+    expect(await (await api(`/events/${event.id}/rsvp`, { token: b!.accessToken })).json()).toBeNull();
+  });
+
+  it("keeps a partner who confirmed the registration themselves", async () => {
+    const { event } = await createEvent({ type: "marathon", capacity: 20, roleBalance: { tolerance: 2 } });
+    const [a, b] = await members(2);
+    await going(a!, event.id, { role: "leader", partnerHandle: b!.user.handle });
+    await going(b!, event.id, { role: "follower", partnerHandle: a!.user.handle });
+    await api(`/events/${event.id}/rsvp`, { method: "DELETE", token: a!.accessToken });
+    expect((await (await api(`/events/${event.id}/rsvp`, { token: b!.accessToken })).json<RsvpDto>()).status).toBe("going");
+  });
+
+  it("never overwrites someone's own answer by naming them as a partner", async () => {
+    const { event } = await createEvent({ type: "marathon", capacity: 20, roleBalance: { tolerance: 2 } });
+    const [a, b] = await members(2);
+    await rsvpAs(b!, event.id, { status: "not_going" });
+    const res = await rsvpAs(a!, event.id, { status: "going", role: "leader", partnerHandle: b!.user.handle });
+    expect(res.status).toBe(409);
+    expect((await (await api(`/events/${event.id}/rsvp`, { token: b!.accessToken })).json<RsvpDto>()).status).toBe("not_going");
+  });
+});
+
+describe("organizers changing the floor", () => {
+  it("admits waiting dancers at once when the capacity grows", async () => {
+    const { event, organizer } = await createEvent({ capacity: 1 });
+    const [a, b] = await members(2);
+    await going(a!, event.id);
+    expect((await going(b!, event.id)).status).toBe("waitlisted");
+    expect((await api(`/events/${event.id}`, { method: "PATCH", token: organizer.accessToken, json: { capacity: 2 } })).status).toBe(200);
+    expect((await (await api(`/events/${event.id}/rsvp`, { token: b!.accessToken })).json<RsvpDto>()).status).toBe("going");
+  });
+
+  it("keeps every RSVP when the organizers move the event to another time", async () => {
+    const { event, organizer } = await createEvent({ start: "2030-05-01T21:00", end: "2030-05-02T01:00" });
+    const [a] = await members(1);
+    await going(a!, event.id);
+    const moved = await api(`/events/${event.id}`, { method: "PATCH", token: organizer.accessToken, json: { start: "2030-05-01T21:30", end: "2030-05-02T02:00" } });
+    expect(moved.status).toBe(200);
+    expect((await (await api(`/events/${event.id}/rsvp`, { token: a!.accessToken })).json<RsvpDto>()).status).toBe("going");
+    expect((await counts(event.id)).going).toBe(1);
+  });
+
+  it("keeps RSVPs and cancelled dates on their day when a series changes its hour", async () => {
+    const { event, organizer } = await createEvent({ start: "2030-05-01T21:00", end: "2030-05-02T01:00", recurrence: { rrule: "FREQ=WEEKLY;COUNT=3" } });
+    const dates = (await (await api(`/events/${event.id}/occurrences`)).json<{ data: { occurrenceKey: string }[] }>()).data;
+    const [a] = await members(1);
+    await going(a!, event.id, { occurrence: dates[1]!.occurrenceKey });
+    await api(`/events/${event.id}/occurrences/${dates[2]!.occurrenceKey}`, { method: "PATCH", token: organizer.accessToken, json: { cancelled: true } });
+    await api(`/events/${event.id}`, { method: "PATCH", token: organizer.accessToken, json: { start: "2030-05-01T22:00", end: "2030-05-02T02:00" } });
+    const after = (await (await api(`/events/${event.id}/occurrences`)).json<{ data: { occurrenceKey: string; startLocal: string; status: string }[] }>()).data;
+    expect(after.map((d) => d.startLocal)).toEqual(["2030-05-01T22:00", "2030-05-08T22:00", "2030-05-15T22:00"]);
+    expect(after[2]!.status).toBe("cancelled");
+    const mine = await (await api(`/events/${event.id}/rsvp?occurrence=${after[1]!.occurrenceKey}`, { token: a!.accessToken })).json<RsvpDto>();
+    expect(mine.status).toBe("going");
+  });
+});

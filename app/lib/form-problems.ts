@@ -27,5 +27,13 @@ function byField(errors: FieldError[]): Record<string, string> {
 
 /** Only our own paths: a `redirectTo` must never send a member to another site. */
 export function safeRedirect(target: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
-  return typeof target === "string" && /^\/(?![/\\])/.test(target) ? target : fallback;
+  // Browsers drop tabs and newlines from a Location header and read "\" as "/": refuse them
+  // anywhere, then let the URL parser decide whether the target stays on our origin.
+  if (typeof target !== "string" || !target.startsWith("/") || target.includes("\\") || [...target].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)) return fallback;
+  try {
+    const url = new URL(target, "http://mundo.invalid");
+    return url.origin === "http://mundo.invalid" ? `${url.pathname}${url.search}${url.hash}` : fallback;
+  } catch {
+    return fallback;
+  }
 }

@@ -24,6 +24,11 @@ export const rsvps = sqliteTable(
     seatedRole: text("seated_role", { enum: danceRoles }),
     /** Couples register together and are admitted or waitlisted as a pair. */
     partnerId: text("partner_id"),
+    /**
+     * Who made this answer: the member, or the partner who registered them as a couple. A
+     * registration someone else made leaves with them, so nobody stays signed up by a stranger.
+     */
+    registeredBy: text("registered_by").notNull(),
     /** Order in the waitlist: monotonic per occurrence, so the first in line is the smallest. */
     queueSeq: integer("queue_seq").notNull().default(0),
     registeredAt: text("registered_at").notNull(),

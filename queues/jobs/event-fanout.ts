@@ -65,10 +65,11 @@ export async function handleEventFanOut(job: FanOutJob, env: Cloudflare.Env): Pr
 }
 
 /**
- * One keyset page of members with an RSVP in `statuses` for any occurrence, or a ticket:
- * UNION deduplicates a member who has both, or answers for several dates of a series.
+ * One keyset page of members with an RSVP in `statuses` for a date not yet over, or a
+ * ticket: UNION deduplicates a member who has both, or answers for several dates of a
+ * series. Who went to last month's milonga does not hear about next week's.
  */
-async function registeredMembers(db: Database, eventId: string, statuses: readonly string[], after = ""): Promise<Recipient[]> {
+async function registeredMembers(db: Database, eventId: string, statuses: readonly string[], after = "", now = new Date()): Promise<Recipient[]> {
   const statusList = sql.join(
     statuses.map((s) => sql`${s}`),
     sql`, `,
@@ -77,6 +78,7 @@ async function registeredMembers(db: Database, eventId: string, statuses: readon
     SELECT users.id AS id, users.email AS email, users.display_name AS displayName, users.language AS language
     FROM (
       SELECT user_id FROM rsvps WHERE event_id = ${eventId} AND status IN (${statusList}) AND user_id > ${after}
+        AND occurrence_key IN (SELECT occurrence_key FROM event_occurrences WHERE event_id = ${eventId} AND ends_at > ${now.toISOString()})
       UNION
       SELECT holder_id FROM tickets WHERE event_id = ${eventId} AND holder_id > ${after}
     ) AS registered

@@ -18,7 +18,7 @@ import { messageAttendees } from "../services/event-notifications";
 import { eventEtag, getEventDetail, listUpcomingEvents, toEventDetail } from "../services/events";
 import { loadEvent } from "../services/event-access";
 import { changeOccurrence, listEventOccurrences } from "../services/occurrences";
-import { attendeesCsv, cancelRsvp, countsForEvent, getMyRsvp, listAttendees, rsvp } from "../services/rsvps";
+import { cancelRsvp, exportAttendeesCsv, countsForEvent, getMyRsvp, listAttendees, rsvp } from "../services/rsvps";
 import { listVenues } from "../services/venues";
 import { setEventCover } from "../services/event-covers";
 import { requireSignedIn } from "../services/users";
@@ -297,14 +297,7 @@ export const eventsApi = apiRouter()
     const { occurrence, format, cursor } = c.req.valid("query");
     const wantsCsv = format === "csv" || (format === undefined && (c.req.header("Accept") ?? "").includes("text/csv"));
     if (!wantsCsv) return c.json(await listAttendees(c.var.ctx, c.req.valid("param").id, { occurrence, cursor }), 200);
-    const rows = [];
-    let next: string | undefined;
-    do {
-      const page = await listAttendees(c.var.ctx, c.req.valid("param").id, { occurrence, cursor: next, limit: 100 });
-      rows.push(...page.data);
-      next = page.nextCursor ?? undefined;
-    } while (next);
-    return c.body(attendeesCsv(rows), 200, {
+    return c.body(await exportAttendeesCsv(c.var.ctx, c.req.valid("param").id, occurrence), 200, {
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": `attachment; filename="attendees-${c.req.valid("param").id}.csv"`,
     }) as never;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { danceRoles, eventStatuses, eventTypes, lineupRoles, rsvpStatuses } from "../../db/schema/event-types";
 import { cursorParam, instantParam, limitParam, paginated } from "./common";
 import { citySchema } from "./cities";
+import { likeContains } from "../lib/search-text";
 
 export const eventTypeSchema = z.enum(eventTypes, {
   error: `type must be one of ${eventTypes.join(", ")}`,
@@ -40,7 +41,9 @@ export const listEventsQuery = z
       .string({ error: "q must be given once" })
       .trim()
       .min(2, "q must be at least 2 characters")
-      .max(100, "q must be at most 100 characters")
+      .max(40, "q must be at most 40 characters")
+      // D1 refuses LIKE patterns over 50 bytes: accented and non-Latin letters take several.
+      .refine((q) => new TextEncoder().encode(likeContains(q)).length <= 50, "q is too long; use fewer or shorter words")
       .optional()
       .meta({ description: "Words in the title, venue or line-up (case- and accent-insensitive)." }),
     near: nearParam.optional(),

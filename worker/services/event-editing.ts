@@ -10,7 +10,9 @@ import { invalidateCityListings } from "./event-cache";
 import { loadEvent, requireOrganizer } from "./event-access";
 import { notifyEventCancelled } from "./event-notifications";
 import { validateSchedule } from "./event-schedule";
+import { carryOverDates } from "./occurrence-carry-over";
 import { materializeOccurrences } from "./occurrences";
+import { recheckWaitlists } from "./rsvps";
 import { instantToLocal } from "../lib/local-time";
 import { resolveVenue } from "./venues";
 
@@ -63,7 +65,7 @@ export async function createEvent(ctx: Ctx, input: CreateEventInput, now: Date =
 /** Edits an event (organizers only); `null` clears an optional field. */
 export async function updateEvent(ctx: Ctx, eventId: string, input: UpdateEventInput, now: Date = new Date()): Promise<Event> {
   const event = await loadEvent(ctx, eventId);
-  const me = await requireOrganizer(ctx, event);
+  await requireOrganizer(ctx, event);
   if (event.status === "cancelled") throw Invalid.field("status", "This event was cancelled; create a new one instead of editing it.");
 
   const { venue, city } = input.venue ? await resolveVenue(ctx, input.venue) : await resolveVenue(ctx, { id: event.venueId });
@@ -101,7 +103,8 @@ export async function updateEvent(ctx: Ctx, eventId: string, input: UpdateEventI
       .where(eq(events.id, event.id)),
   ];
   if (input.coOrganizers !== undefined) {
-    const ids = await resolveHandles(ctx, input.coOrganizers, "coOrganizers", me.id);
+    // The owner stays owner; a co-organizer editing the list keeps themselves by listing themselves.
+    const ids = await resolveHandles(ctx, input.coOrganizers, "coOrganizers", event.organizerId ?? "");
     statements.push(ctx.db.delete(eventOrganizers).where(and(eq(eventOrganizers.eventId, event.id), eq(eventOrganizers.role, "co-organizer"))) as never);
     if (ids.length) {
       statements.push(
@@ -114,7 +117,10 @@ export async function updateEvent(ctx: Ctx, eventId: string, input: UpdateEventI
   }
   await ctx.db.batch(statements as [typeof statements[0], ...typeof statements]);
   const saved = await loadEvent(ctx, event.id);
+  if (scheduleTouched) await carryOverDates(ctx, event, saved, now);
   if (scheduleTouched || input.type !== undefined || input.venue !== undefined) await materializeOccurrences(ctx, saved, now);
+  // More places, or a looser balance, let waiting dancers in now rather than at the next RSVP.
+  if (saved.capacity !== event.capacity || saved.roleBalanceTolerance !== event.roleBalanceTolerance || scheduleTouched) await recheckWaitlists(ctx, saved.id, now);
   await invalidateCityListings(ctx, event.cityId);
   if (saved.cityId !== event.cityId) await invalidateCityListings(ctx, saved.cityId);
   return saved;

@@ -4,6 +4,8 @@ import { parseRecurrenceRule } from "../lib/recurrence";
 
 /** Festivals and marathons run a few days; nothing runs longer. Also bounds listing look-backs. */
 export const MAX_EVENT_DAYS = 14;
+/** Nobody announces a milonga further ahead; it also keeps every date of a series inside what Intl can format. */
+export const MAX_YEARS_AHEAD = 5;
 
 export interface ScheduleInput {
   start: string;
@@ -37,6 +39,7 @@ export function validateSchedule(input: ScheduleInput): Schedule {
   const startsAt = localToInstant(input.start, input.timeZone);
   const endsAt = localToInstant(input.end, input.timeZone);
   if (!input.allowPastStart && startsAt.getTime() < input.now.getTime()) errors.push({ path: "start", message: "start is in the past" });
+  if (startsAt.getTime() > input.now.getTime() + MAX_YEARS_AHEAD * 365 * 86_400_000) errors.push({ path: "start", message: `start must be within ${MAX_YEARS_AHEAD} years from now` });
   if (endsAt.getTime() <= startsAt.getTime()) errors.push({ path: "end", message: "end must be later than start" });
   else if (endsAt.getTime() - startsAt.getTime() > MAX_EVENT_DAYS * 86_400_000) errors.push({ path: "end", message: `an event may last at most ${MAX_EVENT_DAYS} days` });
 

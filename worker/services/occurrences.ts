@@ -3,6 +3,7 @@ import { eventOccurrences, events, occurrenceOverrides, type Event, type EventOc
 import type { Ctx } from "../env";
 import { Invalid, NotFound } from "../errors";
 import { instantToLocal } from "../lib/local-time";
+import { log } from "../lib/log";
 import { instantOfOccurrenceKey, occurrenceKeyOf } from "../lib/occurrence-key";
 import { expandSeries } from "../lib/recurrence";
 import type { OccurrenceChangeInput, OccurrenceDto } from "../schemas/events";
@@ -156,19 +157,28 @@ async function upsertOverride(ctx: Ctx, row: typeof occurrenceOverrides.$inferIn
  * Series whose materialized dates run out within a month, the most urgent first: the cron
  * extends them, in batches, at most `maxSeries` per run (the next run picks up the rest).
  */
-export async function extendSeriesHorizons(ctx: Ctx, now: Date = new Date(), { batchSize = 50, maxSeries = 500 } = {}): Promise<number> {
+export async function extendSeriesHorizons(ctx: Ctx, now: Date = new Date(), { batchSize = 50, maxSeries = 150 } = {}): Promise<number> {
+  // About three D1 queries a series: 150 stays well inside one invocation's 1,000.
   const soon = new Date(now.getTime() + 30 * 86_400_000).toISOString();
-  let extended = 0;
-  while (extended < maxSeries) {
+  let handled = 0;
+  while (handled < maxSeries) {
     const due = await ctx.db
       .select()
       .from(events)
       .where(and(sql`${events.recurrenceRule} IS NOT NULL`, eq(events.status, "scheduled"), sql`${events.materializedUntil} < ${soon}`))
       .orderBy(asc(events.materializedUntil))
       .limit(batchSize);
-    for (const event of due) await materializeOccurrences(ctx, event, now);
-    extended += due.length;
+    for (const event of due) {
+      try {
+        await materializeOccurrences(ctx, event, now);
+      } catch (error) {
+        // One broken series must not block the others: push it to the back of the line and log it.
+        await ctx.db.update(events).set({ materializedUntil: soon }).where(eq(events.id, event.id));
+        log("error", "series.extend-failed", { eventId: event.id, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    handled += due.length;
     if (due.length < batchSize) break;
   }
-  return extended;
+  return handled;
 }

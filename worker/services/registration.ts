@@ -7,7 +7,8 @@ export interface RegistrationChange {
   eventId: string;
   occurrenceKey: string;
   userId: string;
-  action: "going" | "interested" | "not_going" | "cancel";
+  /** "recheck" changes nobody's answer: it admits whoever now fits (after capacity or balance was changed). */
+  action: "going" | "interested" | "not_going" | "cancel" | "recheck";
   role: DanceRole | null;
   /** Registering as a couple: the partner is seated on the other side, together with the member. */
   partnerId: string | null;
@@ -35,11 +36,18 @@ export async function applyRegistration(db: Database, change: RegistrationChange
   const removed = new Set<string>();
   const waitingBefore = new Set(rows.filter((r) => r.status === "waitlisted").map((r) => r.userId));
 
+  // Leaving a pair: a partner this member registered leaves too (they never answered
+  // themselves); a partner who answered on their own stays, now dancing alone.
   const detach = (row: Rsvp) => {
     const partner = row.partnerId ? byUser.get(row.partnerId) : undefined;
     if (partner && partner.partnerId === row.userId) {
-      partner.partnerId = null;
-      touched.add(partner.userId);
+      if (partner.registeredBy === row.userId) {
+        byUser.delete(partner.userId);
+        removed.add(partner.userId);
+      } else {
+        partner.partnerId = null;
+        touched.add(partner.userId);
+      }
     }
     row.partnerId = null;
   };
@@ -51,13 +59,16 @@ export async function applyRegistration(db: Database, change: RegistrationChange
     role: null,
     seatedRole: null,
     partnerId: null,
+    registeredBy: userId,
     queueSeq: 0,
     registeredAt: change.now,
     updatedAt: change.now,
   });
 
   const mine = byUser.get(change.userId);
-  if (change.action === "cancel") {
+  if (change.action === "recheck") {
+    // Nobody's answer changes; the promotions below do the work.
+  } else if (change.action === "cancel") {
     if (!mine) return { ok: true, promoted: [] };
     detach(mine);
     byUser.delete(change.userId);
@@ -65,26 +76,34 @@ export async function applyRegistration(db: Database, change: RegistrationChange
   } else if (change.action !== "going") {
     const row = mine ?? blank(change.userId);
     detach(row);
-    Object.assign(row, { status: change.action, seatedRole: null, queueSeq: 0, role: change.role ?? row.role, updatedAt: change.now });
+    Object.assign(row, { status: change.action, seatedRole: null, queueSeq: 0, role: change.role ?? row.role, registeredBy: change.userId, updatedAt: change.now });
     byUser.set(row.userId, row);
     touched.add(row.userId);
   } else {
     const unchanged = mine && ACTIVE.has(mine.status) && mine.role === change.role && (mine.partnerId ?? null) === change.partnerId;
+    if (unchanged && mine.registeredBy !== change.userId) {
+      // Registered by their partner, now confirming it themselves: the answer becomes theirs.
+      mine.registeredBy = change.userId;
+      touched.add(mine.userId);
+    }
     if (!unchanged) {
-      const partner = change.partnerId ? (byUser.get(change.partnerId) ?? blank(change.partnerId)) : undefined;
-      if (partner && ACTIVE.has(partner.status) && partner.partnerId !== change.userId) {
-        return { ok: false, status: 409, field: "partnerHandle", message: "Your partner is already registered for this date; they must cancel first so you can register as a couple." };
+      const existing = change.partnerId ? byUser.get(change.partnerId) : undefined;
+      // Someone who has answered for this date (going, waiting, interested or not going)
+      // keeps their own answer: nobody can overwrite it by naming them as a partner.
+      if (existing && existing.partnerId !== change.userId) {
+        return { ok: false, status: 409, field: "partnerHandle", message: "Your partner has already answered for this date; they must withdraw their answer first so you can register as a couple." };
       }
+      const partner = change.partnerId ? (existing ?? blank(change.partnerId)) : undefined;
       const row = mine ?? blank(change.userId);
       detach(row);
       if (partner) detach(partner);
       // A changed registration joins the end of the line: changing role is not a way to jump it.
-      const queueSeq = Math.max(0, ...[...byUser.values()].map((r) => r.queueSeq)) + 1;
-      Object.assign(row, { status: "waitlisted", role: change.role, seatedRole: null, partnerId: partner?.userId ?? null, queueSeq, updatedAt: change.now });
+      const queueSeq = [...byUser.values()].reduce((max, r) => Math.max(max, r.queueSeq), 0) + 1;
+      Object.assign(row, { status: "waitlisted", role: change.role, seatedRole: null, partnerId: partner?.userId ?? null, registeredBy: change.userId, queueSeq, updatedAt: change.now });
       byUser.set(row.userId, row);
       touched.add(row.userId);
       if (partner) {
-        Object.assign(partner, { status: "waitlisted", role: opposite(change.role), seatedRole: null, partnerId: row.userId, queueSeq, updatedAt: change.now });
+        Object.assign(partner, { status: "waitlisted", role: opposite(change.role), seatedRole: null, partnerId: row.userId, registeredBy: existing ? partner.registeredBy : change.userId, queueSeq, updatedAt: change.now });
         byUser.set(partner.userId, partner);
         touched.add(partner.userId);
       }
@@ -116,7 +135,7 @@ export async function applyRegistration(db: Database, change: RegistrationChange
         .values(row)
         .onConflictDoUpdate({
           target: [rsvps.eventId, rsvps.occurrenceKey, rsvps.userId],
-          set: { status: row.status, role: row.role, seatedRole: row.seatedRole, partnerId: row.partnerId, queueSeq: row.queueSeq, updatedAt: row.updatedAt },
+          set: { status: row.status, role: row.role, seatedRole: row.seatedRole, partnerId: row.partnerId, registeredBy: row.registeredBy, queueSeq: row.queueSeq, updatedAt: row.updatedAt },
         });
     }),
   ];

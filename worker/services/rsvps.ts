@@ -1,9 +1,10 @@
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { z } from "zod";
-import { rsvps, users, type Event, type Rsvp } from "../../db/schema";
+import { eventOccurrences, rsvps, users, type Event, type Rsvp } from "../../db/schema";
 import type { Ctx } from "../env";
 import { Conflict, Invalid, NotFound } from "../errors";
 import { decodeCursor, keysetPage } from "../lib/cursor";
+import { log } from "../lib/log";
 import type { AttendanceCounts, RsvpDto, RsvpInput } from "../schemas/events";
 import { loadEvent, requireOrganizer } from "./event-access";
 import { notifyWaitlistPromoted } from "./event-notifications";
@@ -27,7 +28,12 @@ async function decide(ctx: Ctx, change: RegistrationChange): Promise<void> {
   const registrar = ctx.env.EVENT_REGISTRAR.get(ctx.env.EVENT_REGISTRAR.idFromName(change.eventId));
   const outcome = await registrar.apply(change);
   if (!outcome.ok) throw new Conflict(outcome.message, [{ path: outcome.field, message: outcome.message }]);
-  if (outcome.promoted.length) await notifyWaitlistPromoted(ctx, change.eventId, change.occurrenceKey, outcome.promoted);
+  if (outcome.promoted.length) {
+    // The RSVP is already recorded: a queue hiccup is logged, never answered as a failure.
+    await notifyWaitlistPromoted(ctx, change.eventId, change.occurrenceKey, outcome.promoted).catch((error: unknown) =>
+      log("error", "rsvp.promotion-mail-failed", { eventId: change.eventId, promoted: outcome.promoted.length, error: error instanceof Error ? error.message : String(error) }),
+    );
+  }
 }
 
 /**
@@ -64,6 +70,14 @@ export async function rsvp(ctx: Ctx, eventId: string, input: RsvpInput, now: Dat
   const mine = await getMyRsvp(ctx, event.id, occurrence.occurrenceKey, now);
   if (!mine) throw new NotFound("Your RSVP could not be read back; try again.");
   return mine;
+}
+
+/** Admits waiting dancers on every upcoming date after the organizers changed capacity or balance. */
+export async function recheckWaitlists(ctx: Ctx, eventId: string, now: Date = new Date()): Promise<void> {
+  const waiting = await ctx.db.all<{ key: string }>(
+    sql`SELECT DISTINCT r.occurrence_key AS key FROM ${rsvps} r JOIN ${eventOccurrences} o ON o.event_id = r.event_id AND o.occurrence_key = r.occurrence_key WHERE r.event_id = ${eventId} AND r.status = 'waitlisted' AND o.ends_at > ${now.toISOString()} LIMIT 100`,
+  );
+  for (const { key } of waiting) await decide(ctx, { eventId, occurrenceKey: key, userId: "", action: "recheck", role: null, partnerId: null, now: now.toISOString() });
 }
 
 /** Withdraws my RSVP for that date; the next in line moves up. */
@@ -163,27 +177,49 @@ export async function listAttendees(
   if (!key) return { occurrenceKey: null, counts: await attendanceCounts(ctx, event, ""), data: [], nextCursor: null };
   const after = cursor !== undefined ? decodeCursor(cursor, attendeeCursor) : undefined;
   if (cursor !== undefined && !after) throw Invalid.field("cursor", "cursor is not a cursor this API issued; start again without it.");
+  const { page, nextCursor } = await attendeePage(ctx, event.id, key, limit, after?.u);
+  return { occurrenceKey: key, counts: await attendanceCounts(ctx, event, key), data: page, nextCursor };
+}
+
+/** Every attendee of one date as CSV: authorized once, then read page by page. */
+export async function exportAttendeesCsv(ctx: Ctx, eventId: string, occurrence: string | undefined, now: Date = new Date()): Promise<string> {
+  const event = await loadEvent(ctx, eventId);
+  await requireOrganizer(ctx, event);
+  const key = occurrence ?? (await nextOccurrence(ctx, event.id, now))?.occurrenceKey;
+  const rows: AttendeeRow[] = [];
+  let after: string | undefined;
+  while (key) {
+    const { page, last } = await attendeePage(ctx, event.id, key, 500, after);
+    rows.push(...page);
+    if (!last) break;
+    after = last;
+  }
+  return attendeesCsv(rows);
+}
+
+async function attendeePage(ctx: Ctx, eventId: string, occurrenceKey: string, limit: number, afterUserId: string | undefined) {
   const rows = await ctx.db
     .select({ rsvp: rsvps, handle: users.handle, displayName: users.displayName, partnerHandle: sql<string | null>`(SELECT handle FROM users p WHERE p.id = ${rsvps.partnerId})` })
     .from(rsvps)
     .innerJoin(users, eq(users.id, rsvps.userId))
-    .where(and(eq(rsvps.eventId, event.id), eq(rsvps.occurrenceKey, key), after ? gt(rsvps.userId, after.u) : undefined))
+    .where(and(eq(rsvps.eventId, eventId), eq(rsvps.occurrenceKey, occurrenceKey), afterUserId ? gt(rsvps.userId, afterUserId) : undefined))
     .orderBy(asc(rsvps.userId))
     .limit(limit + 1);
   const { page, nextCursor } = keysetPage(rows, limit, (last) => ({ u: last.rsvp.userId }));
   return {
-    occurrenceKey: key,
-    counts: await attendanceCounts(ctx, event, key),
-    data: page.map((r) => ({
-      member: { handle: r.handle, displayName: r.displayName },
-      status: r.rsvp.status,
-      role: r.rsvp.role,
-      seatedRole: r.rsvp.status === "going" ? r.rsvp.seatedRole : null,
-      partner: r.partnerHandle,
-      waitlistOrder: r.rsvp.status === "waitlisted" ? r.rsvp.queueSeq : null,
-      registeredAt: r.rsvp.registeredAt,
-    })),
     nextCursor,
+    last: rows.length > limit ? page.at(-1)!.rsvp.userId : undefined,
+    page: page.map(
+      (r): AttendeeRow => ({
+        member: { handle: r.handle, displayName: r.displayName },
+        status: r.rsvp.status,
+        role: r.rsvp.role,
+        seatedRole: r.rsvp.status === "going" ? r.rsvp.seatedRole : null,
+        partner: r.partnerHandle,
+        waitlistOrder: r.rsvp.status === "waitlisted" ? r.rsvp.queueSeq : null,
+        registeredAt: r.rsvp.registeredAt,
+      }),
+    ),
   };
 }
 

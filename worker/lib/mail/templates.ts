@@ -194,5 +194,6 @@ ${copy.paragraphs.map((p) => html`<p>${p}</p>
 <p style="font-size:.9rem;color:#57534e">${copy.footnote}</p>
 <p style="font-size:.9rem;color:#57534e">${raw("&mdash;")} Mundo Tango</p>
 </body></html>`;
-  return { subject: copy.subject, text, html: String(body) };
+  // Member-written titles may hold line breaks; a subject is one line.
+  return { subject: copy.subject.replace(/\s+/g, " ").trim(), text, html: String(body) };
 }
