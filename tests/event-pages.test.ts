@@ -312,6 +312,16 @@ describe("RSVP form", () => {
     expect(ok.headers.get("location")).toBe(`/events/${event.id}?done=going#rsvp`);
   });
 
+  it("keeps the role and partner the member typed when the RSVP is refused", async () => {
+    const { event } = await createEvent({ capacity: 20, roleBalance: { tolerance: 2 } });
+    const cookie = await signIn(await member());
+    const res = await submit(`/events/${event.id}`, { intent: "going", role: "leader", partnerHandle: "nobody_dances_here" }, { cookie });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toMatch(/name="partnerHandle"[^>]*value="nobody_dances_here"|value="nobody_dances_here"[^>]*name="partnerHandle"/);
+    expect(html).toMatch(/<option value="leader" selected="">/);
+  });
+
   it("sends a visitor to sign in first, and back afterwards", async () => {
     const { event } = await createEvent();
     const res = await submit(`/events/${event.id}`, { intent: "going" });

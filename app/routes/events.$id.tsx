@@ -146,7 +146,9 @@ export async function action({ params, request, context }: Route.ActionArgs) {
   const occurrence = OCCURRENCE_KEY_PATTERN.test(occurrenceField) ? occurrenceField : undefined;
   if (!ctx.user) throw redirect(`/login?redirectTo=${encodeURIComponent(backTo(params.id, occurrence))}`);
 
-  const failed = (problems: FormProblems, status = 400) => data({ intent, problems }, { status });
+  // What the member chose comes back with the errors, so nothing they typed is lost.
+  const submitted = { role: text("role"), partnerHandle: text("partnerHandle"), occurrence: occurrenceField };
+  const failed = (problems: FormProblems, status = 400) => data({ intent, problems, submitted }, { status });
   try {
     switch (intent) {
       case "going":
@@ -194,6 +196,7 @@ export default function EventPage({ loaderData, actionData }: Route.ComponentPro
   const { event, occurrences, selectedKey, dates, counts, mine, isOver, signedIn, organizes, needsReconfirm, reconfirmBy, seriesHidden, ticketTypes, done, checkout, jsonLd, nonce } =
     loaderData;
   const problems = actionData?.intent === "buy" ? undefined : actionData?.problems;
+  const submitted = actionData && "submitted" in actionData && actionData.intent !== "buy" ? actionData.submitted : undefined;
   const ticketProblems = actionData?.intent === "buy" ? actionData.problems : undefined;
   const cancelled = event.status === "cancelled";
   const mapHref =
@@ -365,7 +368,7 @@ export default function EventPage({ loaderData, actionData }: Route.ComponentPro
                 {bookable.length > 1 ? (
                   <Field label="Date" name="occurrence" error={problems?.fields.occurrence}>
                     {(props) => (
-                      <select {...props} defaultValue={selectedKey ?? undefined} className="rounded-lg border border-stone-300 bg-white px-3 py-2 text-base text-ink">
+                      <select {...props} defaultValue={submitted?.occurrence || (selectedKey ?? undefined)} className="rounded-lg border border-stone-300 bg-white px-3 py-2 text-base text-ink">
                         {bookable.map((o) => (
                           <option key={o.occurrenceKey} value={o.occurrenceKey}>
                             {formatEventDate(o.startsAt, event.timeZone)} · {formatEventTimeRange(o.startsAt, o.endsAt, event.timeZone)}
@@ -385,7 +388,7 @@ export default function EventPage({ loaderData, actionData }: Route.ComponentPro
                   hint={event.roleBalance ? "This event balances leaders and followers." : "Needed only when you come as a couple."}
                 >
                   {(props) => (
-                    <select {...props} defaultValue={mine?.role ?? ""} className="rounded-lg border border-stone-300 bg-white px-3 py-2 text-base text-ink">
+                    <select {...props} defaultValue={submitted ? submitted.role : (mine?.role ?? "")} className="rounded-lg border border-stone-300 bg-white px-3 py-2 text-base text-ink">
                       <option value="">{event.roleBalance ? "As on my profile" : "Not saying"}</option>
                       <option value="leader">Leader</option>
                       <option value="follower">Follower</option>
@@ -398,7 +401,7 @@ export default function EventPage({ loaderData, actionData }: Route.ComponentPro
                   <div className="mt-2">
                     <Field label="Your partner's handle" name="partnerHandle" error={problems?.fields.partnerHandle} hint="Registered together; your partner takes the other role.">
                       {(props) => (
-                        <input {...props} type="text" autoComplete="off" defaultValue={mine?.partner?.handle ?? ""} className="rounded-lg border border-stone-300 bg-white px-3 py-2 text-base text-ink" />
+                        <input {...props} type="text" autoComplete="off" defaultValue={submitted ? submitted.partnerHandle : (mine?.partner?.handle ?? "")} className="rounded-lg border border-stone-300 bg-white px-3 py-2 text-base text-ink" />
                       )}
                     </Field>
                   </div>
