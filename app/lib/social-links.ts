@@ -1,4 +1,4 @@
-import type { socialNetworks } from "../../worker/schemas/auth";
+import type { socialNetworks } from "../../worker/schemas/social-networks";
 
 export const SOCIAL_NETWORK_LABELS: Record<(typeof socialNetworks)[number], string> = {
   instagram: "Instagram",

@@ -3,7 +3,8 @@ import type { Route } from "./+types/people.$handle";
 import { externalHref, SOCIAL_NETWORK_LABELS } from "../lib/social-links";
 import { serverContext } from "../server-context";
 import { DomainError } from "../../worker/errors";
-import { handleSchema, socialNetworks } from "../../worker/schemas/auth";
+import { handleSchema } from "../../worker/schemas/auth";
+import { socialNetworks } from "../../worker/schemas/social-networks";
 import { getPublicProfile } from "../../worker/services/users";
 
 const TANGO_ROLE_LABELS = { leader: "Leader", follower: "Follower", both: "Leads and follows" } as const;

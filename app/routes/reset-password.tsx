@@ -4,7 +4,7 @@ import { AuthCard, FormAlert, FormField, SubmitButton } from "../components/form
 import { setCookieHeaders } from "../lib/cookies";
 import { fromDomainError, fromZod } from "../lib/form-problems";
 import { serverContext } from "../server-context";
-import { MIN_PASSWORD_LENGTH } from "../../worker/lib/password-policy";
+import { MIN_PASSWORD_LENGTH } from "../../worker/lib/password-rules";
 import { clearedSessionCookies } from "../../worker/lib/session-cookies";
 import { resetPasswordInput } from "../../worker/schemas/auth";
 import { resetPassword } from "../../worker/services/password-reset";

@@ -6,7 +6,8 @@ import { fromDomainError, fromZod, type FormProblems } from "../lib/form-problem
 import { serverContext } from "../server-context";
 import { tangoRoles } from "../../db/schema/users";
 import { SOCIAL_NETWORK_LABELS } from "../lib/social-links";
-import { socialNetworks, updateProfileInput } from "../../worker/schemas/auth";
+import { updateProfileInput } from "../../worker/schemas/auth";
+import { socialNetworks } from "../../worker/schemas/social-networks";
 import { listCities } from "../../worker/services/cities";
 import { setAvatar } from "../../worker/services/avatars";
 import { getMe, updateMe } from "../../worker/services/users";

@@ -5,7 +5,7 @@ import { setCookieHeaders } from "../lib/cookies";
 import { fromDomainError, fromZod } from "../lib/form-problems";
 import { serverContext } from "../server-context";
 import { sessionCookies } from "../../worker/lib/session-cookies";
-import { MIN_PASSWORD_LENGTH } from "../../worker/lib/password-policy";
+import { MIN_PASSWORD_LENGTH } from "../../worker/lib/password-rules";
 import { clientInfo } from "../../worker/middleware/auth";
 import { registerInput } from "../../worker/schemas/auth";
 import { register } from "../../worker/services/auth";

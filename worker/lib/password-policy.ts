@@ -1,10 +1,9 @@
 import { z } from "zod";
 import { COMMON_PASSWORDS } from "./common-passwords.ts";
 
-/** Counted in Unicode code points after NFC, so "🐧" or "é" is one character whatever the keyboard sent. */
-export const MIN_PASSWORD_LENGTH = 10;
-/** Long passphrases are welcome; the bound only stops megabyte bodies from reaching the hasher. */
-export const MAX_PASSWORD_LENGTH = 256;
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./password-rules.ts";
+
+export { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH };
 /** Shorter handles or email names ("ana") occur inside too many good passphrases to refuse them. */
 const MIN_PERSONAL_TERM_LENGTH = 4;
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { mailLanguages, roles, tangoRoles } from "../../db/schema/users";
 import { newPasswordSchema, passwordProblems } from "../lib/password-policy";
+import { socialNetworks } from "./social-networks";
 
 export const emailSchema = z
   .email({ error: "email must be an email address such as ana@example.com" })
@@ -115,7 +116,7 @@ const httpsUrl = z
   .url({ protocol: /^https$/, error: "must be an https:// address" })
   .max(300, "must be at most 300 characters");
 
-export const socialNetworks = ["instagram", "facebook", "youtube", "tiktok", "x", "mastodon"] as const;
+export { socialNetworks };
 
 /** Every field optional; null clears it. Unknown fields are refused rather than ignored. */
 export const updateProfileInput = z
