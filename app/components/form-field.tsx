@@ -20,35 +20,22 @@ export function FormField({
   autoComplete?: string;
   required?: boolean;
 }) {
-  const id = useId();
-  const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(" ") || undefined;
   return (
-    <div className="flex flex-col gap-1">
-      <label htmlFor={id} className="text-sm font-medium text-stone-700">
-        {label}
-      </label>
-      <input
-        id={id}
-        name={name}
-        type={type}
-        required={required}
-        defaultValue={defaultValue}
-        autoComplete={autoComplete}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        className={`rounded-lg border bg-white px-3 py-2 text-base text-ink ${error ? "border-red-600" : "border-stone-300"}`}
-      />
-      {hint && (
-        <p id={`${id}-hint`} className="text-xs text-stone-500">
-          {hint}
-        </p>
+    <LabelledControl id={useId()} label={label} error={error} hint={hint}>
+      {({ id, describedBy, invalid }) => (
+        <input
+          id={id}
+          name={name}
+          type={type}
+          required={required}
+          defaultValue={defaultValue}
+          autoComplete={autoComplete}
+          aria-invalid={invalid}
+          aria-describedby={describedBy}
+          className={`rounded-lg border bg-white px-3 py-2 text-base text-ink ${error ? "border-red-600" : "border-stone-300"}`}
+        />
       )}
-      {error && (
-        <p id={`${id}-error`} className="text-sm text-red-700">
-          {error}
-        </p>
-      )}
-    </div>
+    </LabelledControl>
   );
 }
 

@@ -1,38 +1,10 @@
 import { AxeBuilder } from "@axe-core/playwright";
-import { beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { apiCall, JOURNEY_PASSWORD as PASSWORD, journeyAccount as account } from "./api";
 import { useBrowser } from "./browser";
 
 const baseURL = inject("baseURL");
 const browser = useBrowser();
-const PASSWORD = "sacada-en-la-puerta-del-salon";
-
-async function apiCall<T>(path: string, { method = "GET", json, token }: { method?: string; json?: unknown; token?: string } = {}): Promise<{ status: number; body: T }> {
-  const headers: Record<string, string> = {};
-  if (json !== undefined) headers["Content-Type"] = "application/json";
-  if (token) headers.Authorization = `Bearer ${token}`;
-  const res = await fetch(`${baseURL}/api/v1${path}`, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
-  return { status: res.status, body: (res.status === 204 ? undefined : await res.json()) as T };
-}
-
-async function account(prefix: string, displayName: string, { verified = false } = {}) {
-  const email = `${prefix}.${Date.now()}@example.test`;
-  const registered = await apiCall<{ accessToken: string }>("/auth/register", { method: "POST", json: { email, password: PASSWORD, displayName } });
-  expect(registered.status).toBe(201);
-  if (verified) {
-    // vi.waitFor, not expect.poll: this runs in beforeAll, outside any test.
-    const token = await vi.waitFor(
-      async () => {
-        const mails = (await (await fetch(`${baseURL}/dev/mailbox.json?to=${encodeURIComponent(email)}`)).json()) as { subject: string; text: string }[];
-        const mail = mails.find((m) => /Confirm your email/.test(m.subject));
-        if (!mail) throw new Error(`no confirmation mail to ${email} yet`);
-        return new URL(/https?:\/\/\S+/.exec(mail.text)![0]).searchParams.get("token");
-      },
-      { timeout: 40_000, interval: 200 },
-    );
-    expect((await apiCall("/auth/verify-email", { method: "POST", json: { token } })).status).toBe(204);
-  }
-  return { email, accessToken: registered.body.accessToken };
-}
 
 /** "YYYY-MM-DDTHH:mm" in the venue's zone, `days` from now. */
 function localDay(days: number, time: string): string {

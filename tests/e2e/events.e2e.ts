@@ -1,50 +1,12 @@
 import { AxeBuilder } from "@axe-core/playwright";
 import ICAL from "ical.js";
 import type { Page } from "playwright-core";
-import { beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { JOURNEY_PASSWORD as PASSWORD, journeyAccount } from "./api";
 import { useBrowser } from "./browser";
 
 const baseURL = inject("baseURL");
 const browser = useBrowser();
-const PASSWORD = "boleo-en-la-ronda-de-jueves";
-
-async function apiCall<T>(path: string, { method = "GET", json, token }: { method?: string; json?: unknown; token?: string } = {}): Promise<{ status: number; body: T }> {
-  const headers: Record<string, string> = {};
-  if (json !== undefined) headers["Content-Type"] = "application/json";
-  if (token) headers.Authorization = `Bearer ${token}`;
-  const res = await fetch(`${baseURL}/api/v1${path}`, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
-  return { status: res.status, body: (res.status === 204 ? undefined : await res.json()) as T };
-}
-
-async function confirmationToken(email: string): Promise<string | null> {
-  const mails = (await (await fetch(`${baseURL}/dev/mailbox.json?to=${encodeURIComponent(email)}`)).json()) as { subject: string; text: string }[];
-  const mail = mails.find((m) => /Confirm your email/.test(m.subject));
-  return mail ? new URL(/https?:\/\/\S+/.exec(mail.text)![0]).searchParams.get("token") : null;
-}
-
-/** An account through the API, with its email confirmed through the link in the dev mailbox. */
-async function verifiedAccount(prefix: string) {
-  const email = `${prefix}.${Date.now()}@example.test`;
-  const registered = await apiCall<{ accessToken: string; user: { handle: string } }>("/auth/register", {
-    method: "POST",
-    json: { email, password: PASSWORD, displayName: prefix === "organizer" ? "Lucía Organiza" : "Tomás Baila" },
-  });
-  expect(registered.status).toBe(201);
-  // vi.waitFor, not expect.poll: this runs in beforeAll, outside any test.
-  const token = await vi.waitFor(
-    async () => {
-      const found = await confirmationToken(email);
-      if (!found) throw new Error(`no confirmation mail for ${email} yet`);
-      return found;
-    },
-    // A mail retried once by the queue arrives after its backoff: allow for that on a busy machine.
-    { timeout: 40_000, interval: 250 },
-  );
-  expect((await apiCall("/auth/verify-email", { method: "POST", json: { token } })).status).toBe(204);
-  const signedIn = await apiCall<{ accessToken: string }>("/auth/login", { method: "POST", json: { email, password: PASSWORD } });
-  return { email, accessToken: signedIn.body.accessToken, handle: registered.body.user.handle };
-}
-
 async function newPage(options: { javaScriptEnabled?: boolean; width?: number; timezoneId?: string } = {}): Promise<{ page: Page; errors: string[] }> {
   const context = await browser().newContext({
     baseURL,
@@ -78,7 +40,7 @@ describe("a dancer finds a weekly milonga and RSVPs", () => {
 
   beforeAll(async () => {
     // The organizer creates the weekly milonga through the form, as a person would.
-    const organizer = await verifiedAccount("organizer");
+    const organizer = await journeyAccount("organizer", "Lucía Organiza", { verified: true });
     const { page, errors } = await newPage();
     await page.goto("/login?redirectTo=/events/new?city=montevideo");
     await page.getByLabel("Email").fill(organizer.email);
@@ -107,7 +69,7 @@ describe("a dancer finds a weekly milonga and RSVPs", () => {
 
   for (const javaScriptEnabled of [true, false]) {
     it(`finds it on the city page, signs in, says they are going and gets the calendar file (${javaScriptEnabled ? "with" : "without"} JavaScript)`, async () => {
-      const dancer = await verifiedAccount(javaScriptEnabled ? "dancer-js" : "dancer-nojs");
+      const dancer = await journeyAccount(javaScriptEnabled ? "dancer-js" : "dancer-nojs", "Tomás Baila", { verified: true });
       const { page, errors } = await newPage({ javaScriptEnabled, width: 390, timezoneId: "Europe/Madrid" });
 
       await page.goto("/cities/montevideo?type=milonga");
