@@ -6,12 +6,13 @@ import { defineConfig } from "vitest/config";
 // Tests run the production build of the Worker (`pretest` builds it), so the React Router
 // server bundle, the Hono app and the Durable Objects are exactly what `wrangler deploy` ships.
 export default defineConfig(async () => {
+  const buildDir = process.env.MT_BUILD_DIR ?? "build";
   const migrations = await readD1Migrations("./migrations");
   return {
     plugins: [
       cloudflareTest({
-        main: "./build/server/index.js",
-        wrangler: { configPath: "./build/server/wrangler.json" },
+        main: `./${buildDir}/server/index.js`,
+        wrangler: { configPath: `./${buildDir}/server/wrangler.json` },
         miniflare: {
           bindings: {
             TEST_MIGRATIONS: migrations,

@@ -9,3 +9,8 @@ export * from "./event-organizers";
 export * from "./occurrences";
 export * from "./rsvps";
 export * from "./tickets";
+export * from "./social-graph";
+export * from "./groups";
+export * from "./media";
+export * from "./posts";
+export * from "./notifications";

@@ -1,0 +1,3 @@
+import { apiRouter } from "./router";
+
+export const notificationsApi = apiRouter();
