@@ -1,5 +1,5 @@
 import { and, eq, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
-import { blocks, follows, groupMembers, mutes, posts } from "../../db/schema";
+import { blocks, follows, groupMembers, mutes, posts, type GroupRole } from "../../db/schema";
 import type { Ctx } from "../env";
 import { Forbidden } from "../errors";
 
@@ -52,14 +52,19 @@ export function postReadableBy(viewerId: string | null): SQL {
     AND ${notBlockedWith(viewerId, posts.authorId)}`;
 }
 
-/** True when the member belongs to the group (not merely asked to join). */
-export async function isActiveGroupMember(ctx: Ctx, groupId: string, userId: string): Promise<boolean> {
+/** The member's role in the group, or null when they are not an active member (pending counts as not). */
+export async function groupRoleOf(ctx: Ctx, groupId: string, userId: string): Promise<GroupRole | null> {
   const row = await ctx.db
-    .select({ status: groupMembers.status })
+    .select({ role: groupMembers.role, status: groupMembers.status })
     .from(groupMembers)
     .where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.userId, userId)))
     .get();
-  return row?.status === "active";
+  return row?.status === "active" ? row.role : null;
+}
+
+/** True when the member belongs to the group (not merely asked to join). */
+export async function isActiveGroupMember(ctx: Ctx, groupId: string, userId: string): Promise<boolean> {
+  return (await groupRoleOf(ctx, groupId, userId)) !== null;
 }
 
 /** True when `followerId` follows `followeeId`. */
