@@ -1,6 +1,7 @@
 import { jobSchema, type Job } from "./jobs";
 import { handleEventFanOut } from "./jobs/event-fanout";
 import { handleHealthProbe } from "./jobs/health-probe";
+import { handleLinkPreview } from "./jobs/link-preview";
 import { handleSendEmail } from "./jobs/send-email";
 import { log } from "../worker/lib/log";
 
@@ -15,6 +16,8 @@ async function runJob(job: Job, env: Cloudflare.Env): Promise<void> {
     case "event.cancelled":
     case "event.message":
       return handleEventFanOut(job, env);
+    case "link.preview":
+      return handleLinkPreview(job, env);
   }
 }
 

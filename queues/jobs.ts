@@ -44,6 +44,8 @@ export const jobSchema = z.discriminatedUnion("type", [
     ]),
   }),
   z.object({ type: z.literal("event.cancelled"), ...fanOutPage }),
+  /** Fetch the page a post links to and store its Open Graph preview (queues/jobs/link-preview.ts). */
+  z.object({ type: z.literal("link.preview"), idempotencyKey: z.string().min(1).max(64), postId: uuid, url: z.string().min(1).max(2048) }),
   z.object({
     type: z.literal("event.message"),
     ...fanOutPage,
