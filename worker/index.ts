@@ -5,6 +5,7 @@ import { runScheduled } from "./scheduled";
 export { ChatRoom } from "../durable-objects/chat-room";
 export { RateLimiter } from "../durable-objects/rate-limiter";
 export { EventRegistrar } from "../durable-objects/event-registrar";
+export { NotificationHub } from "../durable-objects/notification-hub";
 
 export default {
   fetch: app.fetch,

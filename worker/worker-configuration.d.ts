@@ -17,6 +17,7 @@ interface __BaseEnv_Env {
 	CHAT_ROOM: DurableObjectNamespace<import("./index").ChatRoom>;
 	RATE_LIMITER: DurableObjectNamespace<import("./index").RateLimiter>;
 	EVENT_REGISTRAR: DurableObjectNamespace<import("./index").EventRegistrar>;
+	NOTIFICATION_HUB: DurableObjectNamespace<import("./index").NotificationHub>;
 	SERIES_RECONFIRM_WEEKS?: string;
 	RATE_LIMIT_LOGIN_IP?: string;
 	RATE_LIMIT_REGISTER_IP?: string;
@@ -27,7 +28,7 @@ interface __BaseEnv_Env {
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./index");
-		durableNamespaces: "ChatRoom" | "RateLimiter" | "EventRegistrar";
+		durableNamespaces: "ChatRoom" | "RateLimiter" | "EventRegistrar" | "NotificationHub";
 	}
 	interface StagingEnv {
 		CACHE: KVNamespace;
@@ -45,6 +46,7 @@ declare namespace Cloudflare {
 		CHAT_ROOM: DurableObjectNamespace<import("./index").ChatRoom>;
 		RATE_LIMITER: DurableObjectNamespace<import("./index").RateLimiter>;
 		EVENT_REGISTRAR: DurableObjectNamespace<import("./index").EventRegistrar>;
+		NOTIFICATION_HUB: DurableObjectNamespace<import("./index").NotificationHub>;
 	}
 	interface ProductionEnv {
 		CACHE: KVNamespace;
@@ -62,6 +64,7 @@ declare namespace Cloudflare {
 		CHAT_ROOM: DurableObjectNamespace<import("./index").ChatRoom>;
 		RATE_LIMITER: DurableObjectNamespace<import("./index").RateLimiter>;
 		EVENT_REGISTRAR: DurableObjectNamespace<import("./index").EventRegistrar>;
+		NOTIFICATION_HUB: DurableObjectNamespace<import("./index").NotificationHub>;
 	}
 	interface Env extends __BaseEnv_Env {}
 }
