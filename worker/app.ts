@@ -19,7 +19,7 @@ import { ticketsApi } from "./api/tickets";
 import { socialApi } from "./api/social";
 import { groupsApi } from "./api/groups";
 import { postsApi } from "./api/posts";
-import { mediaApi } from "./api/media";
+import { mediaApi, mediaResponseHeaders } from "./api/media";
 import { storiesApi } from "./api/stories";
 import { notificationsApi } from "./api/notifications";
 import { searchApi } from "./api/search";
@@ -37,6 +37,7 @@ import { secureHeadersMiddleware } from "./middleware/secure-headers";
 import { validationHook } from "./middleware/validation";
 import { renderPage } from "./ssr";
 import { MAX_AVATAR_BYTES } from "./services/avatars";
+import { MAX_MEDIA_BYTES } from "./services/media";
 
 const OPENAPI_INFO = {
   openapi: "3.1.0",
@@ -57,6 +58,8 @@ export const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 app.use(requestId({ headerName: "X-Request-Id", generator: () => uuidv7() }));
 app.use(timing({ totalDescription: "Total" }));
 app.use(requestLog);
+// Outside the secure headers so a served picture keeps its own, script-free CSP.
+app.use("/api/v1/media/*", mediaResponseHeaders);
 app.use(secureHeadersMiddleware);
 app.use(requireSecrets);
 app.use(serviceContext);
@@ -74,7 +77,10 @@ const avatarBodyLimit = limitBody(MAX_AVATAR_BYTES + 64 * 1024);
 const AVATAR_UPLOAD_PATHS = new Set(["/api/v1/me/avatar", "/settings/profile", "/events/new"]);
 // The event edit form carries a cover picture too.
 const isUploadPath = (path: string) => AVATAR_UPLOAD_PATHS.has(path) || /^\/(?:api\/v1\/)?events\/[^/]+\/(?:edit|cover)$/.test(path);
-app.use((c, next) => (isUploadPath(c.req.path) ? avatarBodyLimit : defaultBodyLimit)(c, next));
+// Post and story pictures: one of at most 10 MB, with its framing (the API and the story form).
+const mediaBodyLimit = limitBody(MAX_MEDIA_BYTES + 64 * 1024);
+const MEDIA_UPLOAD_PATHS = new Set(["/api/v1/media", "/stories"]);
+app.use((c, next) => (MEDIA_UPLOAD_PATHS.has(c.req.path) ? mediaBodyLimit : isUploadPath(c.req.path) ? avatarBodyLimit : defaultBodyLimit)(c, next));
 app.use(
   "/api/*",
   cors({

@@ -107,3 +107,78 @@ function concat(parts: Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/**
+ * Post and story pictures may also be GIFs (avatars and covers may not): the same sniffing
+ * plus GIF87a/GIF89a, whose comment and application extensions (XMP lives in one) are
+ * dropped, keeping only the loop-count extensions animations need.
+ */
+export type MediaImageType = ImageType | "image/gif";
+
+export function sniffMediaType(bytes: Uint8Array): MediaImageType | undefined {
+  if (bytes.length >= 6 && (ascii(bytes, 0, 6) === "GIF87a" || ascii(bytes, 0, 6) === "GIF89a")) return "image/gif";
+  return sniffImageType(bytes);
+}
+
+export function stripMediaMetadata(bytes: Uint8Array): { type: MediaImageType; bytes: Uint8Array } | undefined {
+  if (sniffMediaType(bytes) !== "image/gif") return stripImageMetadata(bytes);
+  try {
+    const clean = stripGif(bytes);
+    return clean ? { type: "image/gif", bytes: clean } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const GIF_KEPT_APPLICATIONS = new Set(["NETSCAPE2.0", "ANIMEXTS1.0"]);
+
+function stripGif(bytes: Uint8Array): Uint8Array | undefined {
+  if (bytes.length < 13) return undefined;
+  const flags = bytes[10]!;
+  let at = 13 + (flags & 0x80 ? 3 * 2 ** ((flags & 0x07) + 1) : 0);
+  if (at > bytes.length) return undefined;
+  const out: Uint8Array[] = [bytes.subarray(0, at)];
+  /** Index just past a run of data sub-blocks starting at `from`, or undefined when cut short. */
+  const skipSubBlocks = (from: number): number | undefined => {
+    let i = from;
+    while (i < bytes.length) {
+      const size = bytes[i]!;
+      i += 1 + size;
+      if (size === 0) return i <= bytes.length ? i : undefined;
+    }
+    return undefined;
+  };
+  let images = 0;
+  while (at < bytes.length) {
+    const introducer = bytes[at]!;
+    if (introducer === 0x3b) {
+      out.push(bytes.subarray(at, at + 1));
+      return images > 0 ? concat(out) : undefined;
+    }
+    if (introducer === 0x21) {
+      const label = bytes[at + 1];
+      if (label === undefined) return undefined;
+      const end = skipSubBlocks(at + 2);
+      if (end === undefined) return undefined;
+      const application = label === 0xff && bytes[at + 2] === 11 ? ascii(bytes, at + 3, 11) : "";
+      const keep = label === 0xf9 || label === 0x01 || (label === 0xff && GIF_KEPT_APPLICATIONS.has(application));
+      if (keep) out.push(bytes.subarray(at, end));
+      at = end;
+      continue;
+    }
+    if (introducer === 0x2c) {
+      if (at + 10 > bytes.length) return undefined;
+      const local = bytes[at + 9]!;
+      const dataStart = at + 10 + (local & 0x80 ? 3 * 2 ** ((local & 0x07) + 1) : 0) + 1; // + LZW minimum code size
+      if (dataStart > bytes.length) return undefined;
+      const end = skipSubBlocks(dataStart);
+      if (end === undefined) return undefined;
+      out.push(bytes.subarray(at, end));
+      images++;
+      at = end;
+      continue;
+    }
+    return undefined;
+  }
+  return undefined; // no trailer: truncated
+}

@@ -18,6 +18,8 @@ export const WINDOW_POLICIES = {
   "write.user": { limit: 60, windowSeconds: 60 },
   /** Anonymous reads per address. */
   "read.ip": { limit: 600, windowSeconds: 60 },
+  /** Pictures uploaded by one member (posts and stories): a night's photos, not a backup service. */
+  "upload.user": { limit: 60, windowSeconds: 60 * 60 },
   /** Organizer messages to an event's attendees: news, not a mailing list. */
   "message.event": { limit: 5, windowSeconds: 24 * 60 * 60 },
 } as const satisfies Record<string, WindowPolicy>;
