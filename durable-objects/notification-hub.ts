@@ -31,7 +31,7 @@ export class NotificationHub extends DurableObject<Cloudflare.Env> {
     this.ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
 
-  async fetch(request: Request): Promise<Response> {
+  override async fetch(request: Request): Promise<Response> {
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") return new Response("Expected a WebSocket upgrade.", { status: 426 });
     const userId = request.headers.get(MEMBER_HEADER);
     if (!userId) return new Response("No member.", { status: 401 });
@@ -75,12 +75,12 @@ export class NotificationHub extends DurableObject<Cloudflare.Env> {
     return this.ctx.getWebSockets().length;
   }
 
-  async webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): Promise<void> {
+  override async webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): Promise<void> {
     // The protocol is server-to-client; anything but the auto-answered ping is ignored.
     if (typeof message === "string" && message.length > 64) socket.close(1009, "Messages to the hub are pings only.");
   }
 
-  async webSocketClose(socket: WebSocket, code: number, reason: string): Promise<void> {
+  override async webSocketClose(socket: WebSocket, code: number, reason: string): Promise<void> {
     try {
       socket.close(code === 1005 || code === 1006 ? 1000 : code, reason);
     } catch {
@@ -88,7 +88,7 @@ export class NotificationHub extends DurableObject<Cloudflare.Env> {
     }
   }
 
-  async webSocketError(socket: WebSocket): Promise<void> {
+  override async webSocketError(socket: WebSocket): Promise<void> {
     try {
       socket.close(1011, "WebSocket error.");
     } catch {

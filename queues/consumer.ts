@@ -1,6 +1,7 @@
 import { jobSchema, type Job } from "./jobs";
 import { handleEventFanOut } from "./jobs/event-fanout";
 import { handleHealthProbe } from "./jobs/health-probe";
+import { handleNotificationMail } from "./jobs/notification-mail";
 import { handleLinkPreview } from "./jobs/link-preview";
 import { handleSendEmail } from "./jobs/send-email";
 import { log } from "../worker/lib/log";
@@ -16,6 +17,8 @@ async function runJob(job: Job, env: Cloudflare.Env): Promise<void> {
     case "event.cancelled":
     case "event.message":
       return handleEventFanOut(job, env);
+    case "notification.mail":
+      return handleNotificationMail(job, env);
     case "link.preview":
       return handleLinkPreview(job, env);
   }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { notificationTypes } from "../db/schema/notifications";
 import { mailLanguages } from "../db/schema/users";
 import { UUID_PATTERN } from "../worker/lib/ids";
 
@@ -21,6 +22,15 @@ const organizerBody = z.string().min(1).max(ORGANIZER_MESSAGE_LIMITS.bodyMaxChar
  */
 const fanOutPage = { idempotencyKey: z.string().min(1).max(64), eventId: uuid, after: uuid.optional() };
 
+/** One notification as a mail tells it (worker/lib/mail/templates.ts writes the sentence per kind). */
+const notificationMailItem = z.object({
+  kind: z.enum(notificationTypes),
+  actorName: displayName.nullable(),
+  /** An event or group name, or the start of a post or comment. */
+  title: z.string().max(300).nullable(),
+  link: mailLink,
+});
+
 /** Every job the JOBS queue carries. Each has an idempotency key so a redelivery is harmless. */
 export const jobSchema = z.discriminatedUnion("type", [
   z.object({
@@ -41,11 +51,15 @@ export const jobSchema = z.discriminatedUnion("type", [
       z.object({ name: z.literal("organizer-message"), displayName, eventTitle, subject: organizerSubject, body: organizerBody, link: mailLink }),
       z.object({ name: z.literal("series-reconfirm"), displayName, eventTitle, link: mailLink }),
       z.object({ name: z.literal("tickets-issued"), displayName, eventTitle, when, quantity: z.int().min(1).max(1000), link: mailLink }),
+      z.object({ name: z.literal("notification"), displayName, item: notificationMailItem, link: mailLink }),
+      z.object({ name: z.literal("notification-digest"), displayName, total: z.int().min(1).max(1_000_000), items: z.array(notificationMailItem).min(1).max(20), link: mailLink }),
     ]),
   }),
   z.object({ type: z.literal("event.cancelled"), ...fanOutPage }),
   /** Fetch the page a post links to and store its Open Graph preview (queues/jobs/link-preview.ts). */
   z.object({ type: z.literal("link.preview"), idempotencyKey: z.string().min(1).max(64), postId: uuid, url: z.string().min(1).max(2048) }),
+  /** Mail one stored notification now, if still unread and unmailed (queues/jobs/notification-mail.ts). */
+  z.object({ type: z.literal("notification.mail"), idempotencyKey: z.string().min(1).max(64), notificationId: uuid }),
   z.object({
     type: z.literal("event.message"),
     ...fanOutPage,

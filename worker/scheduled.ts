@@ -1,4 +1,5 @@
 import { createDb } from "../db/client";
+import { sendNotificationDigests } from "../queues/jobs/notification-mail";
 import type { Ctx, Env } from "./env";
 import { uuidv7 } from "./lib/ids";
 import { log } from "./lib/log";
@@ -22,6 +23,7 @@ export async function runScheduled(controller: ScheduledController, env: Cloudfl
   const tasks: Record<string, () => Promise<number>> = {
     "series.extend": () => extendSeriesHorizons(ctx, now),
     "series.remind": () => remindStaleSeries(ctx, now, reconfirmWeeks(env as never)),
+    "notifications.digest": () => sendNotificationDigests(ctx, now),
   };
   for (const [task, run] of Object.entries(tasks)) {
     try {

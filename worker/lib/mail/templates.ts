@@ -1,4 +1,5 @@
 import { html, raw } from "hono/html";
+import type { NotificationType } from "../../../db/schema/notifications";
 import type { MailLanguage } from "../../../db/schema/users";
 
 export interface Mail {
@@ -15,7 +16,18 @@ export type MailTemplate =
   | { name: "waitlist-promoted"; displayName: string; eventTitle: string; when: string; link: string }
   | { name: "organizer-message"; displayName: string; eventTitle: string; subject: string; body: string; link: string }
   | { name: "series-reconfirm"; displayName: string; eventTitle: string; link: string }
-  | { name: "tickets-issued"; displayName: string; eventTitle: string; when: string; quantity: number; link: string };
+  | { name: "tickets-issued"; displayName: string; eventTitle: string; when: string; quantity: number; link: string }
+  | { name: "notification"; displayName: string; item: NotificationMailItem; link: string }
+  | { name: "notification-digest"; displayName: string; total: number; items: NotificationMailItem[]; link: string };
+
+/** One notification as a mail tells it; `actorName` and `title` are member-written. */
+export interface NotificationMailItem {
+  kind: NotificationType;
+  actorName: string | null;
+  /** An event or group name, or the start of a post or comment. */
+  title: string | null;
+  link: string;
+}
 
 type TemplateNamed<N extends MailTemplate["name"]> = Extract<MailTemplate, { name: N }>;
 
@@ -29,6 +41,8 @@ interface Content {
   paragraphs: string[];
   /** Words written by someone other than Mundo Tango (an organizer), set apart from ours. */
   quote?: string;
+  /** Linked lines (a digest's notifications), each escaped like the rest. */
+  list?: { text: string; link: string }[];
   action: string;
   footnote: string;
 }
@@ -37,6 +51,46 @@ type Writer<N extends MailTemplate["name"]> = Record<MailLanguage, (t: TemplateN
 
 const hi = (name: string) => `Hi ${name},`;
 const hola = (name: string) => `Hola ${name}:`;
+
+/** "Ana commented on your post." / "Ana comentó tu publicación." — one sentence per notification kind. */
+const SENTENCES: Record<MailLanguage, (who: string, title: string | null) => Record<NotificationType, string>> = {
+  en: (who, title) => ({
+    follow: `${who} started following you.`,
+    comment: `${who} commented on your post.`,
+    reply: `${who} replied to your comment.`,
+    reaction: `${who} reacted to your post.`,
+    mention: `${who} mentioned you.`,
+    rsvp_promotion: `A place opened up: you're going to ${title ?? "an event"}.`,
+    event_change: `${title ?? "An event you registered for"} changed: check the new details.`,
+    event_cancellation: `${title ?? "An event you registered for"} was cancelled.`,
+    group_join_approved: `You're now a member of ${title ?? "a group"}.`,
+    group_join_request: `${who} asked to join ${title ?? "your group"}.`,
+    message: `${who} sent you a message.`,
+    moderation_outcome: "We reviewed a report; see what we decided.",
+  }),
+  es: (who, title) => ({
+    follow: `${who} empezó a seguirte.`,
+    comment: `${who} comentó tu publicación.`,
+    reply: `${who} respondió tu comentario.`,
+    reaction: `${who} reaccionó a tu publicación.`,
+    mention: `${who} te mencionó.`,
+    rsvp_promotion: `Se liberó un lugar: vas a ${title ?? "un evento"}.`,
+    event_change: `${title ?? "Un evento en el que te anotaste"} cambió: mirá los nuevos detalles.`,
+    event_cancellation: `${title ?? "Un evento en el que te anotaste"} se canceló.`,
+    group_join_approved: `Ya sos parte de ${title ?? "un grupo"}.`,
+    group_join_request: `${who} pidió unirse a ${title ?? "tu grupo"}.`,
+    message: `${who} te mandó un mensaje.`,
+    moderation_outcome: "Revisamos una denuncia; mirá lo que decidimos.",
+  }),
+};
+
+/** Only these kinds quote their title (the start of a post or comment) under the sentence. */
+const QUOTED_KINDS = new Set<NotificationType>(["comment", "reply", "mention"]);
+
+export function notificationSentence(item: NotificationMailItem, language: MailLanguage): string {
+  const who = item.actorName ?? (language === "es" ? "Alguien" : "Someone");
+  return SENTENCES[language](who, QUOTED_KINDS.has(item.kind) ? null : item.title)[item.kind];
+}
 
 const WRITERS: { [N in MailTemplate["name"]]: Writer<N> } = {
   "verify-email": {
@@ -165,6 +219,42 @@ const WRITERS: { [N in MailTemplate["name"]]: Writer<N> } = {
       footnote: "No compartas los códigos: cada uno deja entrar a una persona, una sola vez.",
     }),
   },
+  notification: {
+    en: (t) => ({
+      subject: notificationSentence(t.item, "en"),
+      greeting: hi(t.displayName),
+      paragraphs: [notificationSentence(t.item, "en")],
+      quote: QUOTED_KINDS.has(t.item.kind) && t.item.title ? t.item.title : undefined,
+      action: "Open Mundo Tango",
+      footnote: "Choose which notifications reach you by mail in Settings → Notifications.",
+    }),
+    es: (t) => ({
+      subject: notificationSentence(t.item, "es"),
+      greeting: hola(t.displayName),
+      paragraphs: [notificationSentence(t.item, "es")],
+      quote: QUOTED_KINDS.has(t.item.kind) && t.item.title ? t.item.title : undefined,
+      action: "Abrir Mundo Tango",
+      footnote: "Elegí qué notificaciones te llegan por email en Ajustes → Notificaciones.",
+    }),
+  },
+  "notification-digest": {
+    en: (t) => ({
+      subject: t.total === 1 ? "1 new notification on Mundo Tango" : `${t.total} new notifications on Mundo Tango`,
+      greeting: hi(t.displayName),
+      paragraphs: [t.total > t.items.length ? `Here is what happened since yesterday (the latest ${t.items.length} of ${t.total}):` : "Here is what happened since yesterday:"],
+      list: t.items.map((item) => ({ text: notificationSentence(item, "en"), link: item.link })),
+      action: "See all notifications",
+      footnote: "You get this daily summary because you chose it in Settings → Notifications; turn it off there.",
+    }),
+    es: (t) => ({
+      subject: t.total === 1 ? "1 notificación nueva en Mundo Tango" : `${t.total} notificaciones nuevas en Mundo Tango`,
+      greeting: hola(t.displayName),
+      paragraphs: [t.total > t.items.length ? `Esto pasó desde ayer (las últimas ${t.items.length} de ${t.total}):` : "Esto pasó desde ayer:"],
+      list: t.items.map((item) => ({ text: notificationSentence(item, "es"), link: item.link })),
+      action: "Ver todas las notificaciones",
+      footnote: "Recibís este resumen diario porque lo elegiste en Ajustes → Notificaciones; podés desactivarlo ahí.",
+    }),
+  },
 };
 
 function write<N extends MailTemplate["name"]>(template: TemplateNamed<N>, language: MailLanguage): Content {
@@ -179,6 +269,7 @@ export function renderMail(template: MailTemplate, language: MailLanguage): Mail
     "",
     ...copy.paragraphs.flatMap((p) => [p, ""]),
     ...(copy.quote === undefined ? [] : [copy.quote, ""]),
+    ...(copy.list === undefined ? [] : [...copy.list.map((item) => `- ${item.text} ${item.link}`), ""]),
     `${copy.action}: ${template.link}`,
     "",
     copy.footnote,
@@ -190,6 +281,9 @@ export function renderMail(template: MailTemplate, language: MailLanguage): Mail
 <p>${copy.greeting}</p>
 ${copy.paragraphs.map((p) => html`<p>${p}</p>
 `)}${copy.quote === undefined ? "" : html`<blockquote style="white-space:pre-line;margin:1rem 0;padding:.75rem 1rem;border-left:4px solid #a3153b;background:#f5f5f4">${copy.quote}</blockquote>
+`}${copy.list === undefined ? "" : html`<ul>
+${copy.list.map((item) => html`<li><a href="${item.link}">${item.text}</a></li>
+`)}</ul>
 `}<p><a href="${template.link}" style="display:inline-block;background:#a3153b;color:#fff;padding:.6rem 1.2rem;border-radius:999px;text-decoration:none;font-weight:600">${copy.action}</a></p>
 <p style="font-size:.9rem;color:#57534e">${copy.footnote}</p>
 <p style="font-size:.9rem;color:#57534e">${raw("&mdash;")} Mundo Tango</p>
