@@ -1,0 +1,130 @@
+import { and, eq, isNull, or, sql } from "drizzle-orm";
+import { comments, users, type Comment } from "../../db/schema";
+import type { Ctx } from "../env";
+import { Forbidden, Invalid, NotFound } from "../errors";
+import { keysetPage } from "../lib/cursor";
+import { uuidv7 } from "../lib/ids";
+import { renderPostText } from "../lib/post-text";
+import type { CommentDto, CommentPage, CreateCommentInput, ReplyDto } from "../schemas/posts";
+import { assertCanInteract, notBlockedWith, notMutedBy } from "./audience";
+import { requireVerifiedMember } from "./authorization";
+import { avatarUrl } from "./avatars";
+import { notify } from "./notifications";
+import { cursorId, excerpt, inIds, loadReadablePost, mayRemovePost } from "./posts";
+import { requireSignedIn } from "./users";
+
+/**
+ * Comments on a post, with one level of replies: a reply to a reply attaches to its top-level
+ * comment. Reading needs read access to the post; comments by members blocked either way with
+ * the viewer are hidden, and muted members' comments are hidden from the muter.
+ */
+export async function createComment(ctx: Ctx, postId: string, input: CreateCommentInput): Promise<CommentDto> {
+  const me = requireVerifiedMember(ctx);
+  const post = await loadReadablePost(ctx, postId);
+  await assertCanInteract(ctx, me.id, post.authorId);
+  let parent: Comment | undefined;
+  if (input.parentId) {
+    const replyTo = await ctx.db
+      .select()
+      .from(comments)
+      .where(and(eq(comments.id, input.parentId), eq(comments.postId, post.id)))
+      .get();
+    if (!replyTo) throw Invalid.field("parentId", "there is no such comment on this post");
+    await assertCanInteract(ctx, me.id, replyTo.authorId);
+    parent = replyTo.parentId ? await ctx.db.select().from(comments).where(eq(comments.id, replyTo.parentId)).get() : replyTo;
+    if (!parent) throw Invalid.field("parentId", "there is no such comment on this post");
+  }
+  const id = uuidv7();
+  await ctx.db.insert(comments).values({ id, postId: post.id, authorId: me.id, parentId: parent?.id ?? null, body: input.body, createdAt: new Date().toISOString() });
+  const data = { excerpt: excerpt(input.body), postId: post.id };
+  await notify(ctx, { userId: post.authorId, type: "comment", actorId: me.id, subject: { type: "post", id: post.id }, data, dedupeKey: `comment:${id}` });
+  if (parent && parent.authorId !== post.authorId) {
+    await notify(ctx, { userId: parent.authorId, type: "reply", actorId: me.id, subject: { type: "post", id: post.id }, data, dedupeKey: `reply:${id}` });
+  }
+  const [dto] = await commentDtos(ctx, [id]);
+  return { ...dto!, replies: [] };
+}
+
+/** Top-level comments oldest first (keyset by id), each with its visible replies. */
+export async function listComments(ctx: Ctx, postId: string, page: { cursor?: string; limit: number }): Promise<CommentPage> {
+  const post = await loadReadablePost(ctx, postId);
+  const viewerId = ctx.user?.id ?? null;
+  const after = cursorId(page.cursor);
+  const visible = and(notBlockedWith(viewerId, comments.authorId), notMutedBy(viewerId, comments.authorId));
+  const top = await ctx.db
+    .select({ id: comments.id })
+    .from(comments)
+    .where(and(eq(comments.postId, post.id), isNull(comments.parentId), visible, after ? sql`${comments.id} > ${after}` : undefined))
+    .orderBy(comments.id)
+    .limit(page.limit + 1)
+    .all();
+  const { page: topIds, nextCursor } = keysetPage(top, page.limit, (last) => ({ id: last.id }));
+  if (topIds.length === 0) return { data: [], nextCursor };
+  const replyIds = await ctx.db
+    .select({ id: comments.id })
+    .from(comments)
+    .where(and(inIds(comments.parentId as never, topIds.map((c) => c.id)), visible))
+    .orderBy(comments.id)
+    .all();
+  const dtos = await commentDtos(ctx, [...topIds.map((c) => c.id), ...replyIds.map((c) => c.id)]);
+  const replies = new Map<string, ReplyDto[]>();
+  for (const dto of dtos) if (dto.parentId) replies.set(dto.parentId, [...(replies.get(dto.parentId) ?? []), dto]);
+  return { data: dtos.filter((dto) => dto.parentId === null).map((dto) => ({ ...dto, replies: replies.get(dto.id) ?? [] })), nextCursor };
+}
+
+export async function updateComment(ctx: Ctx, postId: string, commentId: string, body: string): Promise<ReplyDto> {
+  const me = requireSignedIn(ctx);
+  const comment = await loadVisibleComment(ctx, postId, commentId);
+  if (comment.authorId !== me.id) throw new Forbidden("Only its author can edit a comment.");
+  await ctx.db.update(comments).set({ body, editedAt: new Date().toISOString() }).where(eq(comments.id, comment.id));
+  const [dto] = await commentDtos(ctx, [comment.id]);
+  return dto!;
+}
+
+/** By its author, the post's author or a moderator; a top-level comment takes its replies with it. */
+export async function deleteComment(ctx: Ctx, postId: string, commentId: string): Promise<void> {
+  const me = requireSignedIn(ctx);
+  const post = await loadReadablePost(ctx, postId);
+  const comment = await loadVisibleComment(ctx, post.id, commentId);
+  const allowed = comment.authorId === me.id || (await mayRemovePost(ctx, post, me.id, me.roles));
+  if (!allowed) throw new Forbidden("Only the comment's author or the post's author can delete it.");
+  await ctx.db.delete(comments).where(or(eq(comments.id, comment.id), eq(comments.parentId, comment.id)));
+}
+
+async function loadVisibleComment(ctx: Ctx, postId: string, commentId: string): Promise<Comment> {
+  const post = await loadReadablePost(ctx, postId);
+  const comment = await ctx.db
+    .select()
+    .from(comments)
+    .where(and(eq(comments.id, commentId), eq(comments.postId, post.id), notBlockedWith(ctx.user?.id ?? null, comments.authorId)))
+    .get();
+  if (!comment) throw new NotFound("There is no comment with this id on this post.");
+  return comment;
+}
+
+async function commentDtos(ctx: Ctx, ids: string[]): Promise<ReplyDto[]> {
+  if (ids.length === 0) return [];
+  const rows = await ctx.db
+    .select({ comment: comments, author: { handle: users.handle, displayName: users.displayName, avatarKey: users.avatarKey } })
+    .from(comments)
+    .innerJoin(users, eq(users.id, comments.authorId))
+    .where(inIds(comments.id as never, ids))
+    .all();
+  const byId = new Map(rows.map((row) => [row.comment.id, row]));
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    if (!row) return [];
+    const { comment, author } = row;
+    return [
+      {
+        id: comment.id,
+        author: { handle: author.handle, displayName: author.displayName, avatarUrl: avatarUrl(author.handle, author.avatarKey) },
+        body: comment.body,
+        bodyHtml: renderPostText(comment.body),
+        parentId: comment.parentId,
+        createdAt: comment.createdAt,
+        editedAt: comment.editedAt,
+      },
+    ];
+  });
+}
