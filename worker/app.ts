@@ -21,7 +21,7 @@ import { groupsApi } from "./api/groups";
 import { postsApi } from "./api/posts";
 import { mediaApi, mediaResponseHeaders } from "./api/media";
 import { storiesApi } from "./api/stories";
-import { notificationsApi } from "./api/notifications";
+import { notificationsApi, notificationsLive } from "./api/notifications";
 import { searchApi } from "./api/search";
 import type { AppEnv } from "./env";
 import { PayloadTooLarge, NotFound } from "./errors";
@@ -117,6 +117,8 @@ app.doc31("/api/openapi.json", OPENAPI_INFO);
 app.get("/api/docs", (c) => c.html(renderApiDocs(app.getOpenAPI31Document(OPENAPI_INFO) as unknown as Record<string, unknown>)));
 app.all("/api/*", apiNotFound);
 
+// Live notifications: authenticated and Origin-checked here, then handed to the member's NotificationHub.
+app.get("/ws/notifications", authenticate, notificationsLive);
 // Chat upgrades are authorized here before they reach a ChatRoom; rooms arrive with the chat work.
 app.all("/ws/*", (c) => problemResponse(c, new NotFound("There is no chat room at this address.")));
 
