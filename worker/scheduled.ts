@@ -6,6 +6,7 @@ import { log } from "./lib/log";
 import { remindStaleSeries } from "./services/event-notifications";
 import { reconfirmWeeks } from "./services/events";
 import { checkHealth } from "./services/health";
+import { sweepMedia } from "./services/media";
 import { extendSeriesHorizons } from "./services/occurrences";
 
 /**
@@ -23,6 +24,7 @@ export async function runScheduled(controller: ScheduledController, env: Cloudfl
   const tasks: Record<string, () => Promise<number>> = {
     "series.extend": () => extendSeriesHorizons(ctx, now),
     "series.remind": () => remindStaleSeries(ctx, now, reconfirmWeeks(env as never)),
+    "media.sweep": () => sweepMedia(ctx, now),
     "notifications.digest": () => sendNotificationDigests(ctx, now),
   };
   for (const [task, run] of Object.entries(tasks)) {
