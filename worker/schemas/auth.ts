@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { relationshipSchema } from "./social";
 import { mailLanguages, roles, tangoRoles } from "../../db/schema/users";
 import { newPasswordSchema, passwordProblems } from "../lib/password-policy";
 import { socialNetworks } from "./social-networks";
@@ -137,7 +138,15 @@ export const updateProfileInput = z
   .meta({ id: "UpdateProfileInput" });
 export type UpdateProfileInput = z.infer<typeof updateProfileInput>;
 
-export const publicProfileSchema = z.object({ ...profileFields, memberSince: z.string() }).meta({ id: "PublicProfile" });
+export const publicProfileSchema = z
+  .object({
+    ...profileFields,
+    memberSince: z.string(),
+    followerCount: z.number().int(),
+    followingCount: z.number().int(),
+    relationship: relationshipSchema.nullable().meta({ description: "How the signed-in viewer stands with this member; null for visitors and on your own profile." }),
+  })
+  .meta({ id: "PublicProfile" });
 export type PublicProfile = z.infer<typeof publicProfileSchema>;
 
 export const deleteAccountInput = z

@@ -4,6 +4,8 @@ import type { CurrentUser, Ctx } from "../env";
 import { Invalid, NotFound, Unauthorized } from "../errors";
 import type { MeDto, PublicProfile, UpdateProfileInput } from "../schemas/auth";
 import { avatarUrl } from "./avatars";
+import { joinCityCommunity } from "./groups";
+import { followerCount, followingCount, relationshipWith } from "./social-graph";
 
 async function profileRow(ctx: Ctx, where: SQL) {
   return ctx.db
@@ -16,7 +18,7 @@ async function profileRow(ctx: Ctx, where: SQL) {
 
 type ProfileRow = NonNullable<Awaited<ReturnType<typeof profileRow>>>;
 
-function toPublicProfile({ user, city }: ProfileRow): PublicProfile {
+function toPublicProfile({ user, city }: ProfileRow): Omit<PublicProfile, "followerCount" | "followingCount" | "relationship"> {
   return {
     handle: user.handle,
     displayName: user.displayName,
@@ -51,7 +53,8 @@ export async function getMe(ctx: Ctx, userId: string): Promise<MeDto> {
 export async function getPublicProfile(ctx: Ctx, handle: string): Promise<PublicProfile> {
   const row = await profileRow(ctx, eq(users.handle, handle.toLowerCase()));
   if (!row) throw new NotFound(`There is no member @${handle}.`);
-  return toPublicProfile(row);
+  const [followers, following, relationship] = await Promise.all([followerCount(ctx, row.user.id), followingCount(ctx, row.user.id), relationshipWith(ctx, row.user.id)]);
+  return { ...toPublicProfile(row), followerCount: followers, followingCount: following, relationship };
 }
 
 /** Changes only the fields given; null clears a field. */
@@ -75,6 +78,8 @@ export async function updateMe(ctx: Ctx, input: UpdateProfileInput): Promise<MeD
     }
   }
   await ctx.db.update(users).set(changes).where(eq(users.id, me.id));
+  // Dancers belong to their home city's community (idempotent; moving keeps the old one).
+  if (changes.homeCityId) await joinCityCommunity(ctx, me.id, changes.homeCityId);
   return getMe(ctx, me.id);
 }
 
