@@ -7,6 +7,7 @@ import { remindStaleSeries } from "./services/event-notifications";
 import { reconfirmWeeks } from "./services/events";
 import { checkHealth } from "./services/health";
 import { sweepMedia } from "./services/media";
+import { expireStories } from "./services/stories";
 import { extendSeriesHorizons } from "./services/occurrences";
 
 /**
@@ -24,6 +25,7 @@ export async function runScheduled(controller: ScheduledController, env: Cloudfl
   const tasks: Record<string, () => Promise<number>> = {
     "series.extend": () => extendSeriesHorizons(ctx, now),
     "series.remind": () => remindStaleSeries(ctx, now, reconfirmWeeks(env as never)),
+    "stories.expire": () => expireStories(ctx, now),
     "media.sweep": () => sweepMedia(ctx, now),
     "notifications.digest": () => sendNotificationDigests(ctx, now),
   };
