@@ -51,9 +51,12 @@ async function feedCity(ctx: Ctx, slug: string | undefined): Promise<{ id: strin
 const olderThan = (before: string | undefined): SQL => (before ? sql` AND ${posts.id} < ${before}` : sql``);
 
 /**
- * My posts, posts of people I follow and posts in my groups: one index-ordered subquery per
- * source, each already filtered and cut at `n`, merged newest first. Each subquery holds the
- * visibility filters itself so a page is never short because rows were dropped after the cut.
+ * My posts, posts of people I follow and posts in my groups, merged newest first. Each followee
+ * and each group contributes at most `n` ids, read backwards along posts_author_idx or
+ * posts_group_idx from the cursor (a correlated `IN (… LIMIT n)`, SQLite's stand-in for a
+ * lateral join), so one page sorts at most (followees + groups + 1) × n ids, however much
+ * anyone has written. The visibility filters sit inside those per-source cuts, so a page is
+ * never short (or an item skipped) because rows were dropped after a cut.
  */
 export function followingFeedSql(viewerId: string, before: string | undefined, n: number): SQL {
   const visible = sql`${postReadableBy(viewerId)} AND ${notMutedBy(viewerId, posts.authorId)}`;
@@ -61,11 +64,15 @@ export function followingFeedSql(viewerId: string, before: string | undefined, n
       SELECT id FROM (SELECT ${posts.id} AS id FROM ${posts} WHERE ${posts.authorId} = ${viewerId}${olderThan(before)} ORDER BY ${posts.id} DESC LIMIT ${n})
       UNION ALL
       SELECT id FROM (SELECT ${posts.id} AS id FROM ${follows} JOIN ${posts} ON ${posts.authorId} = ${follows.followeeId}
-        WHERE ${follows.followerId} = ${viewerId}${olderThan(before)} AND ${visible} ORDER BY ${posts.id} DESC LIMIT ${n})
+        WHERE ${follows.followerId} = ${viewerId} AND ${posts.id} IN (
+          SELECT ${posts.id} FROM ${posts} WHERE ${posts.authorId} = ${follows.followeeId}${olderThan(before)} AND ${visible} ORDER BY ${posts.id} DESC LIMIT ${n})
+        ORDER BY ${posts.id} DESC LIMIT ${n})
       UNION ALL
       SELECT id FROM (SELECT ${posts.id} AS id FROM ${groupMembers} JOIN ${posts} ON ${posts.groupId} = ${groupMembers.groupId}
-        WHERE ${groupMembers.userId} = ${viewerId} AND ${groupMembers.status} = 'active'${olderThan(before)}
-          AND ${notBlockedWith(viewerId, posts.authorId)} AND ${notMutedBy(viewerId, posts.authorId)} ORDER BY ${posts.id} DESC LIMIT ${n})
+        WHERE ${groupMembers.userId} = ${viewerId} AND ${groupMembers.status} = 'active' AND ${posts.id} IN (
+          SELECT ${posts.id} FROM ${posts} WHERE ${posts.groupId} = ${groupMembers.groupId}${olderThan(before)}
+            AND ${notBlockedWith(viewerId, posts.authorId)} AND ${notMutedBy(viewerId, posts.authorId)} ORDER BY ${posts.id} DESC LIMIT ${n})
+        ORDER BY ${posts.id} DESC LIMIT ${n})
     ) ORDER BY id DESC LIMIT ${n}`;
 }
 
