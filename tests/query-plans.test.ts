@@ -6,6 +6,9 @@ import { encodeCursor } from "../worker/lib/cursor";
 import { listEventsQuery } from "../worker/schemas/events";
 import { listCities, resolveVisitorCity } from "../worker/services/cities";
 import { listUpcomingEvents } from "../worker/services/events";
+import { cityFeedSql, followingFeedSql } from "../worker/services/feed";
+import { listComments } from "../worker/services/comments";
+import { listEventMemories, listGroupPosts, listUserPosts } from "../worker/services/posts";
 import { seedWorld } from "./world";
 
 /** Tables that grow with the community; a full scan of one of them is a bug. */
@@ -103,5 +106,54 @@ describe("every list query is served by an index", () => {
   it("flags a sort the index does not serve (the check itself works)", async () => {
     const { results } = await env.DB.prepare("EXPLAIN QUERY PLAN SELECT * FROM events WHERE city_id = 'x' ORDER BY title").all<{ detail: string }>();
     expect(fullScans(results.map((r) => r.detail))).not.toEqual([]);
+  });
+});
+
+describe("the feed and post lists are served by indexes (docs/posts-and-feed.md)", () => {
+  /** The community tables a list must never read whole. */
+  const COMMUNITY = ["posts", "follows", "group_members", "comments", "reactions", "blocks", "mutes"];
+  const scansOfCommunity = (plan: string[]) => plan.filter((step) => COMMUNITY.some((table) => new RegExp(`^SCAN ${table}\\b`).test(step) && !/USING (COVERING )?INDEX/.test(step)));
+  const someone = () => env.DB.prepare("SELECT id, handle FROM users LIMIT 1").first<{ id: string; handle: string }>();
+
+  it("the following tab: one index range per source; the merge sorts at most a page per followee and group", async () => {
+    const viewer = (await someone())!;
+    const plans = await plansFor(async (ctx) => {
+      await ctx.db.all(followingFeedSql(viewer.id, undefined, 21));
+      await ctx.db.all(followingFeedSql(viewer.id, "01900000-0000-7000-8000-000000000000", 21));
+    });
+    for (const { sql, plan } of plans) {
+      expect(scansOfCommunity(plan), `${sql}\n${plan.join("\n")}`).toEqual([]);
+      for (const index of ["posts_author_idx (author_id=?", "posts_group_idx (group_id=?", "group_members_user_idx (user_id=? AND status=?)"]) {
+        expect(plan.some((step) => step.includes(index)), `${index} in\n${plan.join("\n")}`).toBe(true);
+      }
+    }
+  });
+
+  it("the city tab: one range of posts_city_idx, no sort", async () => {
+    const city = await env.DB.prepare("SELECT id FROM cities WHERE slug = 'berlin'").first<{ id: string }>();
+    const viewer = (await someone())!;
+    const plans = await plansFor(async (ctx) => {
+      await ctx.db.all(cityFeedSql(viewer.id, city!.id, "01900000-0000-7000-8000-000000000000", 21));
+      await ctx.db.all(cityFeedSql(null, city!.id, undefined, 21));
+    });
+    for (const { sql, plan } of plans) {
+      expect(fullScans(plan).concat(scansOfCommunity(plan)), `${sql}\n${plan.join("\n")}`).toEqual([]);
+      expect(plan.some((step) => step.includes("posts_city_idx (city_id=? AND visibility=?"))).toBe(true);
+    }
+  });
+
+  it("a member's posts, a group's posts, an event's memories and a post's comments", async () => {
+    const member = (await someone())!;
+    const group = await env.DB.prepare("SELECT slug FROM groups LIMIT 1").first<{ slug: string }>();
+    const event = await env.DB.prepare("SELECT id FROM events LIMIT 1").first<{ id: string }>();
+    const postId = crypto.randomUUID();
+    await env.DB.prepare("INSERT INTO posts (id, author_id, body, visibility, created_at) VALUES (?, ?, 'plan', 'public', ?)").bind(postId, member.id, new Date().toISOString()).run();
+    const plans = await plansFor(async (ctx) => {
+      await listUserPosts(ctx, member.handle, { limit: 20 });
+      await listGroupPosts(ctx, group!.slug, { limit: 20 });
+      await listEventMemories(ctx, event!.id, { limit: 20 });
+      await listComments(ctx, postId, { limit: 20 });
+    });
+    for (const { sql, plan } of plans) expect(fullScans(plan).concat(scansOfCommunity(plan)), `${sql}\n${plan.join("\n")}`).toEqual([]);
   });
 });
