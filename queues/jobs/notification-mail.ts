@@ -20,7 +20,7 @@ const DIGEST_ITEMS = 20;
 const TITLE_MAX_CHARS = 300;
 
 function mailItem(env: { APP_ORIGIN: string }, item: NotificationDto): NotificationMailItem {
-  const title = item.data.title ?? item.data.excerpt ?? null;
+  const title = item.data.title ?? item.data.groupName ?? item.data.eventTitle ?? item.data.excerpt ?? null;
   return {
     kind: item.type,
     actorName: item.actor?.displayName ?? null,
