@@ -1,4 +1,6 @@
+import { and, eq } from "drizzle-orm";
 import { createDb } from "../../db/client";
+import { linkPreviews } from "../../db/schema";
 import { checkPublicUrl } from "../../worker/lib/public-url";
 import { log } from "../../worker/lib/log";
 import { storeLinkPreview, type LinkPreviewData } from "../../worker/services/link-previews";
@@ -17,9 +19,17 @@ const MAX_TEXT = { title: 300, description: 500, siteName: 100 } as const;
  * failure is an answer, not an error: the job never retries, nothing is fetched twice.
  */
 export async function handleLinkPreview(job: LinkPreviewJob, env: Cloudflare.Env): Promise<void> {
+  const db = createDb(env.DB);
+  // Deleted post, edited link or a redelivered job already done: nothing to fetch.
+  const pending = await db
+    .select({ postId: linkPreviews.postId })
+    .from(linkPreviews)
+    .where(and(eq(linkPreviews.postId, job.postId), eq(linkPreviews.url, job.url), eq(linkPreviews.status, "pending")))
+    .get();
+  if (!pending) return;
   const outcome = await fetchLinkPreview(job.url);
   if (!outcome.ok) log("info", "link-preview.failed", { postId: job.postId, reason: outcome.reason });
-  await storeLinkPreview({ db: createDb(env.DB) }, job.postId, job.url, outcome.ok ? outcome.preview : null);
+  await storeLinkPreview({ db }, job.postId, job.url, outcome.ok ? outcome.preview : null);
 }
 
 export type PreviewOutcome = { ok: true; preview: LinkPreviewData } | { ok: false; reason: string };
