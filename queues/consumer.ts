@@ -15,6 +15,7 @@ async function runJob(job: Job, env: Cloudflare.Env): Promise<void> {
     case "email.send":
       return handleSendEmail(job, env);
     case "event.cancelled":
+    case "event.changed":
     case "event.message":
       return handleEventFanOut(job, env);
     case "notification.mail":

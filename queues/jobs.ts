@@ -56,6 +56,8 @@ export const jobSchema = z.discriminatedUnion("type", [
     ]),
   }),
   z.object({ type: z.literal("event.cancelled"), ...fanOutPage }),
+  /** Tells everyone registered, through notifications, that the date, time or place changed. */
+  z.object({ type: z.literal("event.changed"), ...fanOutPage }),
   /** Fetch the page a post links to and store its Open Graph preview (queues/jobs/link-preview.ts). */
   z.object({ type: z.literal("link.preview"), idempotencyKey: z.string().min(1).max(64), postId: uuid, url: z.string().min(1).max(2048) }),
   /** Mail one stored notification now, if still unread and unmailed (queues/jobs/notification-mail.ts). */
@@ -71,4 +73,4 @@ export const jobSchema = z.discriminatedUnion("type", [
 
 export type Job = z.infer<typeof jobSchema>;
 export type EmailJob = Extract<Job, { type: "email.send" }>;
-export type FanOutJob = Extract<Job, { type: "event.cancelled" | "event.message" }>;
+export type FanOutJob = Extract<Job, { type: "event.cancelled" | "event.changed" | "event.message" }>;

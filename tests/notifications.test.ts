@@ -1,7 +1,8 @@
 import { env } from "cloudflare:test";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { NotificationDto } from "../worker/schemas/notifications";
 import { api, member } from "./accounts";
+import { createEvent, localDaysFromNow } from "./event-factory";
 import { block, insertPost, mute, notifyNow } from "./notification-factory";
 import { seedWorld } from "./world";
 
@@ -234,5 +235,45 @@ describe("mail preferences", () => {
       expect((await res.json<Problem>()).errors?.[0]?.path).toBe(field);
     }
     expect((await api("/me/notification-preferences")).status).toBe(401);
+  });
+});
+
+describe("event news reaches the bell", () => {
+  const waitForType = (token: string, type: string) =>
+    vi.waitFor(
+      async () => {
+        const item = (await list(token)).data.find((i) => i.type === type);
+        if (!item) throw new Error(`no ${type} notification yet`);
+        return item;
+      },
+      { timeout: 20_000, interval: 200 },
+    );
+
+  it("tells a dancer promoted from the waitlist, once, without a second mail", async () => {
+    const { event, organizer } = await createEvent({ title: "Práctica <Chica>", capacity: 1 });
+    const [first, second] = await Promise.all([member({ handle: handle("first") }), member({ handle: handle("second") })]);
+    expect((await api(`/events/${event.id}/rsvp`, { method: "POST", token: first.accessToken, json: { status: "going" } })).status).toBe(200);
+    expect((await api(`/events/${event.id}/rsvp`, { method: "POST", token: second.accessToken, json: { status: "going" } })).status).toBe(200);
+    expect((await api(`/events/${event.id}/rsvp`, { method: "DELETE", token: first.accessToken })).status).toBeLessThan(300);
+    const [item] = (await list(second.accessToken)).data;
+    expect(item).toMatchObject({ type: "rsvp_promotion", actor: null, subject: { type: "event", id: event.id, url: `/events/${event.id}` }, data: { title: "Práctica <Chica>" } });
+    const row = await env.DB.prepare("SELECT mailed_at FROM notifications WHERE id = ?").bind(item!.id).first<{ mailed_at: string | null }>();
+    expect(row?.mailed_at).not.toBeNull();
+    expect((await list(organizer.accessToken)).data).toEqual([]);
+  });
+
+  it("tells everyone registered when the organizers move the event, then when they cancel it", async () => {
+    const { event, organizer } = await createEvent({ title: "Milonga del Centro" });
+    const dancer = await member({ handle: handle("dancer") });
+    expect((await api(`/events/${event.id}/rsvp`, { method: "POST", token: dancer.accessToken, json: { status: "going" } })).status).toBe(200);
+    const moved = await api(`/events/${event.id}`, { method: "PATCH", token: organizer.accessToken, json: { start: localDaysFromNow(12, "22:00"), end: localDaysFromNow(13, "02:00") } });
+    expect(moved.status).toBe(200);
+    expect(await waitForType(dancer.accessToken, "event_change")).toMatchObject({ actor: null, subject: { url: `/events/${event.id}` }, data: { title: "Milonga del Centro" } });
+
+    expect((await api(`/events/${event.id}`, { method: "DELETE", token: organizer.accessToken })).status).toBe(204);
+    const cancelled = await waitForType(dancer.accessToken, "event_cancellation");
+    const row = await env.DB.prepare("SELECT mailed_at FROM notifications WHERE id = ?").bind(cancelled.id).first<{ mailed_at: string | null }>();
+    expect(row?.mailed_at).not.toBeNull();
+    expect((await list(dancer.accessToken)).data.filter((i) => i.type === "event_cancellation")).toHaveLength(1);
   });
 });

@@ -2,6 +2,9 @@ import { and, asc, eq, gte, sql } from "drizzle-orm";
 import { createDb, type Database } from "../../db/client";
 import { eventOccurrences, events } from "../../db/schema";
 import type { MailLanguage } from "../../db/schema/users";
+import type { Ctx, Env } from "../../worker/env";
+import { uuidv7 } from "../../worker/lib/ids";
+import { notifySystem } from "../../worker/services/notifications";
 import type { EmailJob, FanOutJob, Job } from "../jobs";
 
 /** Recipients per fan-out job: one D1 query and at most one queue batch of mails each. */
@@ -42,8 +45,18 @@ export async function handleEventFanOut(job: FanOutJob, env: Cloudflare.Env): Pr
   const link = eventLink(env, event.id);
   const startsAt = job.type === "event.cancelled" ? await nextStartsAt(db, event, new Date()) : event.startsAt;
   const mails: EmailJob[] = [];
+  const ctx: Ctx = { db, env: env as Env, requestId: uuidv7(), user: null };
+  const subject = { type: "event" as const, id: event.id };
+  if (job.type === "event.changed") {
+    // No mail of its own: notifySystem() mails it only to members who chose event changes by mail.
+    await notifySystem(ctx, recipients.map((m) => m.id), { type: "event_change", subject, data: { title: event.title }, dedupeKey: `event_change:${job.idempotencyKey}` });
+  } else if (job.type === "event.cancelled") {
+    // The cancellation mail below is the mail: the bell's notification is stored as already mailed.
+    await notifySystem(ctx, recipients.map((m) => m.id), { type: "event_cancellation", subject, data: { title: event.title }, dedupeKey: `event_cancellation:${event.id}`, alreadyMailed: true });
+  }
   for (const member of recipients) {
     const base = { type: "email.send" as const, to: member.email, language: member.language };
+    if (job.type === "event.changed") continue;
     if (job.type === "event.cancelled") {
       mails.push({
         ...base,

@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { eventOrganizers, events, users, type Event } from "../../db/schema";
 import type { Ctx } from "../env";
+import { log } from "../lib/log";
 import { Invalid } from "../errors";
 import { uuidv7 } from "../lib/ids";
 import { eventSearchText } from "../lib/search-text";
@@ -8,7 +9,7 @@ import type { CreateEventInput, LineupEntry, UpdateEventInput } from "../schemas
 import { requireVerifiedMember } from "./authorization";
 import { invalidateCityListings } from "./event-cache";
 import { loadEvent, requireOrganizer } from "./event-access";
-import { notifyEventCancelled } from "./event-notifications";
+import { notifyEventCancelled, notifyEventChanged } from "./event-notifications";
 import { validateSchedule } from "./event-schedule";
 import { carryOverDates } from "./occurrence-carry-over";
 import { materializeOccurrences } from "./occurrences";
@@ -123,6 +124,10 @@ export async function updateEvent(ctx: Ctx, eventId: string, input: UpdateEventI
   if (saved.capacity !== event.capacity || saved.roleBalanceTolerance !== event.roleBalanceTolerance || scheduleTouched) await recheckWaitlists(ctx, saved.id, now);
   await invalidateCityListings(ctx, event.cityId);
   if (saved.cityId !== event.cityId) await invalidateCityListings(ctx, saved.cityId);
+  // A new date, time or place is news for everyone registered; the edit stands even if the queue hiccups.
+  if (scheduleTouched || input.venue !== undefined) {
+    await notifyEventChanged(ctx, saved.id, saved.version).catch((error: unknown) => log("error", "event.change-notify-failed", { eventId: saved.id, error: String(error) }));
+  }
   return saved;
 }
 

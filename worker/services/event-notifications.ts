@@ -7,6 +7,7 @@ import type { Ctx } from "../env";
 import { Invalid } from "../errors";
 import { uuidv7 } from "../lib/ids";
 import { loadEvent, requireOrganizer } from "./event-access";
+import { notifySystem } from "./notifications";
 import { enforce } from "./rate-limit";
 
 /** D1 binds at most 100 parameters per statement. */
@@ -24,7 +25,20 @@ export async function notifyEventCancelled(ctx: Ctx, eventId: string): Promise<v
   await enqueue(ctx.env.JOBS, { type: "event.cancelled", idempotencyKey: `event.cancelled:${eventId}`, eventId });
 }
 
-/** Mails each dancer just moved from the waitlist to "going" for one date of the event. */
+/**
+ * Tells everyone registered that the event's date, time or place changed, as an
+ * `event_change` notification (mailed only to members who chose that type by mail). One
+ * job per change: the event's version makes the key, so a retried request tells nobody twice.
+ */
+export async function notifyEventChanged(ctx: Ctx, eventId: string, version: number): Promise<void> {
+  await enqueue(ctx.env.JOBS, { type: "event.changed", idempotencyKey: `event.changed:${eventId}:${version}`, eventId });
+}
+
+/**
+ * Mails each dancer just moved from the waitlist to "going" for one date of the event, and
+ * tells their bell: the notification is stored as already mailed, whatever their preferences
+ * (a place that opened up is news they must act on).
+ */
 export async function notifyWaitlistPromoted(ctx: Ctx, eventId: string, occurrenceKey: string, userIds: string[]): Promise<void> {
   if (userIds.length === 0) return;
   const event = await ctx.db.select().from(events).where(eq(events.id, eventId)).get();
@@ -49,6 +63,11 @@ export async function notifyWaitlistPromoted(ctx: Ctx, eventId: string, occurren
         template: { name: "waitlist-promoted", displayName: m.displayName, eventTitle: event.title, when: formatWhen(startsAt, event.timeZone, m.language), link },
       }),
     ),
+  );
+  await notifySystem(
+    ctx,
+    members.map((m) => m.id),
+    { type: "rsvp_promotion", subject: { type: "event", id: event.id }, data: { title: event.title, occurrenceKey }, alreadyMailed: true },
   );
 }
 

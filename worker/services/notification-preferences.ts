@@ -19,7 +19,8 @@ export interface NotificationPreferences {
 
 const MAILABLE = new Set<string>(mailableNotificationTypes);
 
-function parseEmailTypes(json: string): MailableNotificationType[] {
+/** The saved JSON list, unknown entries dropped; unreadable JSON falls back to the defaults. */
+export function emailTypesFrom(json: string): MailableNotificationType[] {
   try {
     const value: unknown = JSON.parse(json);
     return Array.isArray(value) ? (value.filter((t) => typeof t === "string" && MAILABLE.has(t)) as MailableNotificationType[]) : [...DEFAULT_EMAIL_TYPES];
@@ -36,7 +37,7 @@ export async function preferencesOf(ctx: Ctx, userId: string): Promise<Notificat
     .where(eq(notificationPreferences.userId, userId))
     .get();
   if (!row) return { emailTypes: [...DEFAULT_EMAIL_TYPES], digest: "off" };
-  return { emailTypes: parseEmailTypes(row.emailTypes), digest: row.digest };
+  return { emailTypes: emailTypesFrom(row.emailTypes), digest: row.digest };
 }
 
 /** True when this type of notification should be mailed to the member right away. */

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { mutes, notifications, type NotificationType } from "../../db/schema";
+import { mutes, notificationPreferences, notifications, type NotificationType } from "../../db/schema";
 import { enqueue } from "../../queues/producer";
 import type { LiveMessage } from "../../durable-objects/notification-hub";
 import type { Ctx } from "../env";
@@ -11,7 +11,7 @@ import { log } from "../lib/log";
 import type { NotificationDto } from "../schemas/notifications";
 import { blockedEitherWay, notBlockedWith, postReadableBy } from "./audience";
 import { avatarUrl } from "./avatars";
-import { wantsImmediateMail } from "./notification-preferences";
+import { DEFAULT_EMAIL_TYPES, emailTypesFrom, wantsImmediateMail } from "./notification-preferences";
 import { requireSignedIn } from "./users";
 
 export type NotificationSubjectType = (typeof notifications.$inferInsert)["subjectType"];
@@ -80,6 +80,89 @@ export async function notify(ctx: Ctx, input: NotifyInput): Promise<void> {
   const delivery = deliver(ctx, input.userId, id, input.type, input.alreadyMailed === true);
   if (ctx.waitUntil) ctx.waitUntil(delivery);
   else await delivery;
+}
+
+export interface SystemNotifyInput {
+  type: NotificationType;
+  subject: { type: NotificationSubjectType; id: string };
+  data?: Record<string, string | number | null>;
+  /** The same key for the same recipient notifies once (e.g. `event_cancellation:<eventId>`). */
+  dedupeKey?: string;
+  alreadyMailed?: boolean;
+}
+
+/** Rows per INSERT: 11 columns each, and D1 binds at most 100 parameters per statement. */
+const ROWS_PER_INSERT = 9;
+
+/**
+ * The same news from Mundo Tango itself (no actor, so no block or mute applies) to many
+ * members at once, for fan-outs such as an event change: a few statements per hundred
+ * members instead of a handful each, so one queue invocation stays inside its query budget.
+ */
+export async function notifySystem(ctx: Ctx, userIds: string[], input: SystemNotifyInput): Promise<number> {
+  const recipients = [...new Set(userIds)];
+  if (recipients.length === 0) return 0;
+  const createdAt = new Date().toISOString();
+  const inserted: { id: string; userId: string }[] = [];
+  for (let i = 0; i < recipients.length; i += ROWS_PER_INSERT) {
+    const rows = recipients.slice(i, i + ROWS_PER_INSERT).map((userId) => ({
+      id: uuidv7(),
+      userId,
+      type: input.type,
+      actorId: null,
+      subjectType: input.subject.type,
+      subjectId: input.subject.id,
+      data: JSON.stringify(input.data ?? {}),
+      dedupeKey: input.dedupeKey ?? null,
+      createdAt,
+      mailedAt: input.alreadyMailed ? createdAt : null,
+    }));
+    inserted.push(...(await ctx.db.insert(notifications).values(rows).onConflictDoNothing().returning({ id: notifications.id, userId: notifications.userId })));
+  }
+  if (inserted.length === 0) return 0;
+  const delivery = deliverMany(ctx, inserted, input).catch((error: unknown) => log("error", "notification.fan-out-delivery-failed", { error: String(error) }));
+  if (ctx.waitUntil) ctx.waitUntil(delivery);
+  else await delivery;
+  return inserted.length;
+}
+
+async function deliverMany(ctx: Ctx, inserted: { id: string; userId: string }[], input: SystemNotifyInput): Promise<void> {
+  const [sample] = await selectNotifications(ctx, inserted[0]!.userId, sql`AND ${notifications.id} = ${inserted[0]!.id}`, 1);
+  const counts = new Map<string, number>();
+  const prefs = new Map<string, string>();
+  for (let i = 0; i < inserted.length; i += IDS_PER_QUERY) {
+    const chunk = inserted.slice(i, i + IDS_PER_QUERY).map((row) => row.userId);
+    // System news has no actor to block: a plain count of unread rows is the bell's number.
+    const rows = await ctx.db
+      .select({ userId: notifications.userId, n: sql<number>`COUNT(*)` })
+      .from(notifications)
+      .where(and(inArray(notifications.userId, chunk), isNull(notifications.readAt)))
+      .groupBy(notifications.userId);
+    for (const row of rows) counts.set(row.userId, Math.min(row.n, UNREAD_COUNT_CAP));
+    if (!input.alreadyMailed) {
+      const chosen = await ctx.db.select({ userId: notificationPreferences.userId, emailTypes: notificationPreferences.emailTypes }).from(notificationPreferences).where(inArray(notificationPreferences.userId, chunk));
+      for (const row of chosen) prefs.set(row.userId, row.emailTypes);
+    }
+  }
+  const pushes = sample
+    ? inserted.map(({ id, userId }) => {
+        const hub = ctx.env.NOTIFICATION_HUB.get(ctx.env.NOTIFICATION_HUB.idFromName(userId));
+        const message: LiveMessage = { type: "notification", item: { ...toDto(sample), id }, unreadCount: counts.get(userId) ?? 1 };
+        return Promise.race([hub.publish(message), new Promise((resolve) => setTimeout(resolve, LIVE_PUSH_TIMEOUT_MS))]).catch((error: unknown) =>
+          log("error", "notification.live-failed", { id, error: String(error) }),
+        );
+      })
+    : [];
+  const mails = input.alreadyMailed
+    ? []
+    : inserted
+        .filter(({ userId }) => {
+          const saved = prefs.get(userId);
+          return saved === undefined ? (DEFAULT_EMAIL_TYPES as readonly string[]).includes(input.type) : (emailTypesFrom(saved) as string[]).includes(input.type);
+        })
+        .map(({ id }) => ({ body: { type: "notification.mail" as const, idempotencyKey: `notification:${id}`, notificationId: id }, contentType: "json" as const }));
+  for (let i = 0; i < mails.length; i += 100) await ctx.env.JOBS.sendBatch(mails.slice(i, i + 100));
+  await Promise.all(pushes);
 }
 
 async function deliver(ctx: Ctx, userId: string, id: string, type: NotificationType, alreadyMailed: boolean): Promise<void> {

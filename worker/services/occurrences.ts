@@ -8,6 +8,7 @@ import { instantOfOccurrenceKey, occurrenceKeyOf } from "../lib/occurrence-key";
 import { expandSeries } from "../lib/recurrence";
 import type { OccurrenceChangeInput, OccurrenceDto } from "../schemas/events";
 import { loadEvent, requireOrganizer } from "./event-access";
+import { notifyEventChanged } from "./event-notifications";
 import { validateSchedule } from "./event-schedule";
 import { invalidateCityListings } from "./event-cache";
 
@@ -138,6 +139,7 @@ export async function changeOccurrence(ctx: Ctx, eventId: string, occurrenceKey:
   const fresh = await loadEvent(ctx, event.id);
   await materializeOccurrences(ctx, fresh, now);
   await invalidateCityListings(ctx, event.cityId);
+  await notifyEventChanged(ctx, fresh.id, fresh.version).catch((error: unknown) => log("error", "event.change-notify-failed", { eventId: fresh.id, error: String(error) }));
   const row = await findOccurrence(ctx, event.id, occurrenceKey);
   if (!row) throw new NotFound("This date is no longer part of the series.");
   return toOccurrenceDto(event, row);
