@@ -1,6 +1,6 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { comments, events, groups, linkPreviews, media as mediaTable, postMedia, posts, reactions, users, type Post, type ReactionType } from "../../db/schema";
+import { comments, events, groupMembers, groups, linkPreviews, media as mediaTable, postMedia, posts, reactions, users, type Post, type ReactionType } from "../../db/schema";
 import type { Ctx } from "../env";
 import { Forbidden, Invalid, NotFound } from "../errors";
 import { decodeCursor, keysetPage } from "../lib/cursor";
@@ -283,4 +283,17 @@ async function mediaForPosts(ctx: Ctx, ids: string[]): Promise<Map<string, Media
   const byPost = new Map<string, MediaDto[]>();
   for (const row of rows) byPost.set(row.postId, [...(byPost.get(row.postId) ?? []), toMediaDto(row)]);
   return byPost;
+}
+
+/** The groups the acting member may post in (active memberships), by name: for the composer. */
+export async function listPostableGroups(ctx: Ctx): Promise<{ id: string; slug: string; name: string }[]> {
+  if (!ctx.user) return [];
+  return ctx.db
+    .select({ id: groups.id, slug: groups.slug, name: groups.name })
+    .from(groupMembers)
+    .innerJoin(groups, eq(groups.id, groupMembers.groupId))
+    .where(and(eq(groupMembers.userId, ctx.user.id), eq(groupMembers.status, "active")))
+    .orderBy(groups.name)
+    .limit(100)
+    .all();
 }
