@@ -6,6 +6,7 @@ import type { StoryDto, StoryGroup } from "../worker/schemas/stories";
 import { api, BASE, member } from "./accounts";
 import { verifiedMember, type Member } from "./event-factory";
 import { photoJpeg } from "./media-images";
+import { page, signIn, submit } from "./pages";
 
 let handles = 0;
 const nextHandle = (name: string) => `${name}_${Date.now().toString(36).slice(-5)}_${++handles}`;
@@ -186,5 +187,65 @@ describe("stories", () => {
     expect(await env.DB.prepare("SELECT id FROM stories WHERE id = ?").bind(fresh.id).first()).not.toBeNull();
     expect(await env.DB.prepare("SELECT id FROM media WHERE id = ?").bind(picture.id).first()).toBeNull();
     expect(await env.MEDIA.head(key)).toBeNull();
+  });
+});
+
+describe("the /stories page", () => {
+  const postForm = (cookie: string, form: FormData) =>
+    SELF.fetch(`${env.APP_ORIGIN}/stories`, { method: "POST", headers: { Cookie: cookie, Origin: env.APP_ORIGIN }, body: form, redirect: "manual" });
+
+  it("sends visitors to sign in", async () => {
+    const res = await page("/stories");
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("/login?redirectTo=/stories");
+  });
+
+  it("shows followed members' stories, escaped, with an empty state otherwise", async () => {
+    const ana = await dancer("ana");
+    const ben = await dancer("ben");
+    const cookie = await signIn(ana);
+    const empty = await (await page("/stories", cookie)).text();
+    expect(empty).toContain("No stories right now");
+    await follow(ana, ben);
+    const picture = await uploadPhoto(ben);
+    await postStory(ben, { text: "<script>alert(1)</script> milonga", mediaId: picture.id });
+    const html = await (await page("/stories", cookie)).text();
+    expect(html).toContain(`id="${ben.user.handle}"`);
+    expect(html).toContain(picture.url);
+    expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt; milonga");
+    expect(html).not.toContain("<script>alert(1)</script>");
+  });
+
+  it("posts a story with a picture without JavaScript, and deletes it", async () => {
+    const ana = await dancer("ana");
+    const cookie = await signIn(ana);
+    const form = new FormData();
+    form.append("intent", "post");
+    form.append("text", "Desde la pista");
+    form.append("files", new File([new Uint8Array(photoJpeg)], "pista.jpg", { type: "image/jpeg" }));
+    const res = await postForm(cookie, form);
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe(`/stories?posted=1#${ana.user.handle}`);
+    const [story] = (await (await api(`/users/${ana.user.handle}/stories`, { token: ana.accessToken })).json<{ data: StoryDto[] }>()).data;
+    expect(story).toMatchObject({ text: "Desde la pista", media: { width: 640, height: 480 } });
+
+    const bad = new FormData();
+    bad.append("intent", "post");
+    bad.append("files", new File([new TextEncoder().encode("<svg onload=alert(1)>")], "x.png", { type: "image/png" }));
+    const refused = await postForm(cookie, bad);
+    expect(refused.status).toBe(415);
+    expect(await refused.text()).toContain("must be a JPEG, PNG, WebP or GIF picture");
+
+    const remove = await submit("/stories", { intent: "delete", storyId: story!.id }, { cookie });
+    expect(remove.status).toBe(302);
+    expect(await env.DB.prepare("SELECT id FROM stories WHERE id = ?").bind(story!.id).first()).toBeNull();
+  });
+
+  it("refuses a form from another site", async () => {
+    const ana = await dancer("ana");
+    const cookie = await signIn(ana);
+    const res = await submit("/stories", { intent: "post", text: "csrf" }, { cookie, origin: "https://evil.example" });
+    expect(res.status).toBe(403);
+    expect(await env.DB.prepare("SELECT id FROM stories WHERE author_id = ?").bind(ana.user.id).first()).toBeNull();
   });
 });
