@@ -88,6 +88,7 @@ CREATE TABLE `stories` (
 --> statement-breakpoint
 CREATE INDEX `stories_author_idx` ON `stories` (`author_id`,`expires_at`);--> statement-breakpoint
 CREATE INDEX `stories_expires_idx` ON `stories` (`expires_at`);--> statement-breakpoint
+CREATE INDEX `stories_media_idx` ON `stories` (`media_id`);--> statement-breakpoint
 CREATE TABLE `comments` (
 	`id` text PRIMARY KEY NOT NULL,
 	`post_id` text NOT NULL,

@@ -36,7 +36,8 @@ export const stories = sqliteTable(
     createdAt: text("created_at").notNull(),
     expiresAt: text("expires_at").notNull(),
   },
-  (t) => [index("stories_author_idx").on(t.authorId, t.expiresAt), index("stories_expires_idx").on(t.expiresAt)],
+  // stories_media_idx: the orphan sweep and media deletes (ON DELETE SET NULL) look stories up by picture.
+  (t) => [index("stories_author_idx").on(t.authorId, t.expiresAt), index("stories_expires_idx").on(t.expiresAt), index("stories_media_idx").on(t.mediaId)],
 );
 
 export type Media = typeof media.$inferSelect;
