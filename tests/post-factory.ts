@@ -15,7 +15,8 @@ export function uniqueHandle(prefix: string): string {
 /** A verified member living in `city` (a seeded city slug). Call `seedWorld()` first. */
 export async function dancer(prefix = "dancer", city = "buenos-aires"): Promise<Member> {
   const account = await verifiedMember({ handle: uniqueHandle(prefix), displayName: prefix });
-  await env.DB.prepare("UPDATE users SET home_city_id = (SELECT id FROM cities WHERE slug = ?) WHERE id = ?").bind(city, account.user.id).run();
+  const { meta } = await env.DB.prepare("UPDATE users SET home_city_id = (SELECT id FROM cities WHERE slug = ?) WHERE id = ? AND EXISTS (SELECT 1 FROM cities WHERE slug = ?)").bind(city, account.user.id, city).run();
+  if (meta.changes !== 1) throw new Error(`No seeded city "${city}"`);
   return account;
 }
 

@@ -1,0 +1,192 @@
+import { env } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { page, signIn, submit } from "./pages";
+import { block, comment, dancer, follow, group, post } from "./post-factory";
+import { seedWorld } from "./world";
+
+beforeAll(async () => {
+  await seedWorld();
+});
+
+const reactionOf = (postId: string, userId: string) => env.DB.prepare("SELECT type FROM reactions WHERE post_id = ? AND user_id = ?").bind(postId, userId).first<{ type: string }>();
+
+describe("/community", () => {
+  it("shows a visitor a city's public posts, without composer, and asks them to sign in", async () => {
+    const author = await dancer("ana", "barcelona");
+    await post(author, { body: "Visitor-visible milonga barcelonina" });
+    const hidden = await post(author, { body: "Only followers may read this", visibility: "followers" });
+    const res = await page("/community?tab=city&city=barcelona");
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain("Visitor-visible milonga barcelonina");
+    expect(html).not.toContain(hidden.body);
+    expect(html).toContain("/login?redirectTo=%2Fcommunity");
+    expect(html).not.toContain('name="intent" value="post"');
+  });
+
+  it("greets a new member with an empty Following tab that says what to do", async () => {
+    const me = await dancer("me");
+    const html = await (await page("/community", await signIn(me))).text();
+    expect(html).toContain("Follow dancers or join your city");
+    expect(html).toContain('href="/community?tab=city"');
+    expect(html).toContain('aria-current="page"');
+    expect(html).toContain('name="intent" value="post"');
+  });
+
+  it("posts from the composer without JavaScript and shows the post in the feed, escaped", async () => {
+    const me = await dancer("me");
+    const cookie = await signIn(me);
+    const res = await submit("/community", { intent: "post", body: "First *tanda* <script>alert(1)</script>", visibility: "public", groupId: "" }, { cookie });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("/community?posted=1");
+    const html = await (await page("/community?posted=1", cookie)).text();
+    expect(html).toContain("Posted.");
+    expect(html).toContain("First <em>tanda</em> &lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(html).not.toContain("<script>alert(1)</script>");
+  });
+
+  it("keeps what was typed and names the problem when a post is refused", async () => {
+    const me = await dancer("me");
+    const cookie = await signIn(me);
+    const res = await submit("/community", { intent: "post", body: "group news", visibility: "group", groupId: "" }, { cookie });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain("choose the group to post in");
+    expect(html).toContain("group news");
+  });
+
+  it("posts in a group chosen in the composer", async () => {
+    const me = await dancer("me");
+    const g = await group([{ account: me }]);
+    const cookie = await signIn(me);
+    const html = await (await page("/community", cookie)).text();
+    expect(html).toContain(`value="${g.id}"`);
+    const res = await submit("/community", { intent: "post", body: "for the group", visibility: "group", groupId: g.id }, { cookie });
+    expect(res.status).toBe(302);
+    const row = await env.DB.prepare("SELECT visibility, group_id AS groupId FROM posts WHERE author_id = ?").bind(me.user.id).first();
+    expect(row).toEqual({ visibility: "group", groupId: g.id });
+  });
+
+  it("sends a visitor who posts to sign in", async () => {
+    const res = await submit("/community", { intent: "post", body: "hi" });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("/login?redirectTo=%2Fcommunity");
+  });
+
+  it("offers Load more with a cursor when there are more posts", async () => {
+    const me = await dancer("me");
+    for (let i = 0; i < 21; i++) await env.DB.prepare("INSERT INTO posts (id, author_id, body, visibility, created_at) VALUES (?, ?, ?, 'public', ?)").bind(`0190000${String(i).padStart(2, "0")}-0000-7000-8000-${me.user.id.slice(-12)}`, me.user.id, `bulk ${i}`, new Date().toISOString()).run();
+    const cookie = await signIn(me);
+    const html = await (await page("/community", cookie)).text();
+    const next = /href="(\/community\?tab=following&amp;cursor=[^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, "&");
+    expect(next).toBeDefined();
+    const second = await (await page(next!, cookie)).text();
+    expect(second).toContain("bulk 0");
+    expect(second).not.toContain("bulk 20");
+  });
+});
+
+describe("/posts/:id", () => {
+  it("shows a public post with its comments and replies to visitors", async () => {
+    const [ana, bea] = await Promise.all([dancer("ana"), dancer("bea")]);
+    const p = await post(ana, { body: "Page body text" });
+    const top = await comment(bea, p.id, "Top comment text");
+    await comment(ana, p.id, "Reply comment text", top.id);
+    const res = await page(`/posts/${p.id}`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    for (const text of ["Page body text", "Top comment text", "Reply comment text", "Sign in"]) expect(html).toContain(text);
+    expect(html).not.toContain("Delete post");
+  });
+
+  it("is a 404 for visitors and non-followers on a followers-only post", async () => {
+    const [ana, stranger, fan] = await Promise.all([dancer("ana"), dancer("str"), dancer("fan")]);
+    await follow(fan, ana);
+    const p = await post(ana, { visibility: "followers" });
+    expect((await page(`/posts/${p.id}`)).status).toBe(404);
+    expect((await page(`/posts/${p.id}`, await signIn(stranger))).status).toBe(404);
+    expect((await page(`/posts/${p.id}`, await signIn(fan))).status).toBe(200);
+  });
+
+  it("is a 404 for pending members of the group and across a block", async () => {
+    const [ana, pending, blocked] = await Promise.all([dancer("ana"), dancer("pen"), dancer("blk")]);
+    const g = await group([{ account: ana }, { account: pending, status: "pending" }]);
+    const groupPost = await post(ana, { visibility: "group", groupId: g.id });
+    const pub = await post(ana);
+    await block(ana, blocked);
+    expect((await page(`/posts/${groupPost.id}`, await signIn(pending))).status).toBe(404);
+    expect((await page(`/posts/${pub.id}`, await signIn(blocked))).status).toBe(404);
+  });
+
+  it("reacts with real buttons: pressed state, change and take back", async () => {
+    const [ana, bea] = await Promise.all([dancer("ana"), dancer("bea")]);
+    const p = await post(ana);
+    const cookie = await signIn(bea);
+    const res = await submit(`/posts/${p.id}`, { intent: "react:love", returnTo: "/community" }, { cookie });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("/community");
+    expect(await reactionOf(p.id, bea.user.id)).toEqual({ type: "love" });
+    const html = await (await page(`/posts/${p.id}`, cookie)).text();
+    expect(html).toMatch(/<button[^>]*value="unreact"[^>]*aria-pressed="true"[^>]*aria-label="Love \(1\)"/);
+    expect(html).toMatch(/<button[^>]*value="react:fire"[^>]*aria-pressed="false"/);
+    await submit(`/posts/${p.id}`, { intent: "unreact" }, { cookie });
+    expect(await reactionOf(p.id, bea.user.id)).toBeNull();
+  });
+
+  it("never redirects a reaction to another site", async () => {
+    const [ana, bea] = await Promise.all([dancer("ana"), dancer("bea")]);
+    const p = await post(ana);
+    const res = await submit(`/posts/${p.id}`, { intent: "react:like", returnTo: "https://evil.example/" }, { cookie: await signIn(bea) });
+    expect(res.headers.get("location")).toBe(`/posts/${p.id}`);
+  });
+
+  it("refuses a form posted from another site", async () => {
+    const [ana, bea] = await Promise.all([dancer("ana"), dancer("bea")]);
+    const p = await post(ana);
+    const res = await submit(`/posts/${p.id}`, { intent: "react:like" }, { cookie: await signIn(bea), origin: "https://evil.example" });
+    expect(res.status).toBe(403);
+    expect(await reactionOf(p.id, bea.user.id)).toBeNull();
+  });
+
+  it("comments and replies through forms", async () => {
+    const [ana, bea] = await Promise.all([dancer("ana"), dancer("bea")]);
+    const p = await post(ana);
+    const cookie = await signIn(bea);
+    const res = await submit(`/posts/${p.id}`, { intent: "comment", body: "Form comment" }, { cookie });
+    expect(res.status).toBe(302);
+    const top = await env.DB.prepare("SELECT id FROM comments WHERE post_id = ?").bind(p.id).first<{ id: string }>();
+    await submit(`/posts/${p.id}`, { intent: "comment", body: "Form reply", parentId: top!.id }, { cookie: await signIn(ana) });
+    const html = await (await page(`/posts/${p.id}`, cookie)).text();
+    expect(html).toContain("Form comment");
+    expect(html).toContain("Form reply");
+    expect(html).toContain(`name="parentId" value="${top!.id}"`);
+  });
+
+  it("lets the author edit the post (marked edited) and delete it", async () => {
+    const ana = await dancer("ana");
+    const p = await post(ana, { body: "Before edit" });
+    const cookie = await signIn(ana);
+    const editor = await (await page(`/posts/${p.id}?edit=1`, cookie)).text();
+    expect(editor).toContain("Edit your post");
+    const res = await submit(`/posts/${p.id}`, { intent: "edit", body: "After edit" }, { cookie });
+    expect(res.headers.get("location")).toBe(`/posts/${p.id}?done=edited`);
+    const html = await (await page(`/posts/${p.id}?done=edited`, cookie)).text();
+    expect(html).toContain("After edit");
+    expect(html).toContain(">edited<");
+    const deleted = await submit(`/posts/${p.id}`, { intent: "delete" }, { cookie });
+    expect(deleted.headers.get("location")).toBe("/community?deleted=1");
+    expect((await page(`/posts/${p.id}`)).status).toBe(404);
+  });
+
+  it("refuses another member's edit and delete, and shows them no edit controls", async () => {
+    const [ana, bea] = await Promise.all([dancer("ana"), dancer("bea")]);
+    const p = await post(ana, { body: "Not yours" });
+    const cookie = await signIn(bea);
+    const html = await (await page(`/posts/${p.id}?edit=1`, cookie)).text();
+    expect(html).not.toContain("Edit your post");
+    expect(html).not.toContain("Delete post");
+    expect((await submit(`/posts/${p.id}`, { intent: "edit", body: "Hijacked" }, { cookie })).status).toBe(403);
+    expect((await submit(`/posts/${p.id}`, { intent: "delete" }, { cookie })).status).toBe(403);
+    expect(await (await page(`/posts/${p.id}`)).text()).toContain("Not yours");
+  });
+});
