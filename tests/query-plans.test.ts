@@ -9,6 +9,8 @@ import { listUpcomingEvents } from "../worker/services/events";
 import { cityFeedSql, followingFeedSql } from "../worker/services/feed";
 import { listComments } from "../worker/services/comments";
 import { listEventMemories, listGroupPosts, listUserPosts } from "../worker/services/posts";
+import { listGroupMembers } from "../worker/services/groups";
+import { followerCount, followingCount, listFollowers, listFollowing } from "../worker/services/social-graph";
 import { seedWorld } from "./world";
 
 /** Tables that grow with the community; a full scan of one of them is a bug. */
@@ -155,5 +157,34 @@ describe("the feed and post lists are served by indexes (docs/posts-and-feed.md)
       await listComments(ctx, postId, { limit: 20 });
     });
     for (const { sql, plan } of plans) expect(fullScans(plan).concat(scansOfCommunity(plan)), `${sql}\n${plan.join("\n")}`).toEqual([]);
+  });
+});
+
+describe("the social graph and group lists are served by indexes (docs/social-graph.md)", () => {
+  const GRAPH = ["follows", "blocks", "mutes", "group_members"];
+  const graphScans = (plan: string[]) => plan.filter((step) => GRAPH.some((table) => new RegExp(`^SCAN ${table}\\b`).test(step) && !/USING (COVERING )?INDEX/.test(step)));
+
+  it("followers and following, newest first, hiding blocked members, with exact counts", async () => {
+    const [a, b] = (await env.DB.prepare("SELECT id, handle FROM users LIMIT 2").all<{ id: string; handle: string }>()).results;
+    const next = encodeCursor({ at: new Date().toISOString(), id: "0" });
+    const plans = await plansFor(async (ctx) => {
+      const viewer = { ...ctx, user: { id: b!.id, handle: b!.handle, displayName: "", roles: [], emailVerified: true, sessionId: "" } };
+      await listFollowers(viewer, a!.handle, { limit: 20 });
+      await listFollowers(viewer, a!.handle, { limit: 20, cursor: next });
+      await listFollowing(viewer, a!.handle, { limit: 20, cursor: next });
+      await followerCount(ctx, a!.id);
+      await followingCount(ctx, a!.id);
+    });
+    for (const { sql, plan } of plans) expect(fullScans(plan).concat(graphScans(plan)), `${sql}\n${plan.join("\n")}`).toEqual([]);
+    const all = plans.flatMap((p) => p.plan).join("\n");
+    expect(all).toContain("follows_followee_idx (followee_id=?");
+    expect(all).toContain("follows_follower_created_idx (follower_id=?");
+  });
+
+  it("a group's members: one range of group_members_group_status_idx (ties on created_at are the only sort)", async () => {
+    const group = await env.DB.prepare("SELECT slug FROM groups WHERE kind = 'city' LIMIT 1").first<{ slug: string }>();
+    const plans = await plansFor((ctx) => listGroupMembers(ctx, group!.slug, { status: "active", limit: 20 }));
+    for (const { sql, plan } of plans) expect(graphScans(plan), `${sql}\n${plan.join("\n")}`).toEqual([]);
+    expect(plans.flatMap((p) => p.plan).join("\n")).toContain("group_members_group_status_idx (group_id=? AND status=?");
   });
 });
