@@ -213,3 +213,10 @@ export async function expireStories(ctx: Pick<Ctx, "db" | "env">, now: Date = ne
   );
   return expired.length;
 }
+
+/** For StoriesStrip: who (me and whom I follow) has stories up, most recent first; nothing for visitors. */
+export async function storyStrip(ctx: Ctx, limit = 20): Promise<Array<{ author: StoryAuthor; count: number }>> {
+  if (!ctx.user) return [];
+  const { data } = await listStoryGroups(ctx, { limit });
+  return data.map((group) => ({ author: group.author, count: group.stories.length }));
+}
