@@ -9,7 +9,7 @@ import { listUpcomingEvents } from "../worker/services/events";
 import { cityFeedSql, followingFeedSql } from "../worker/services/feed";
 import { listComments } from "../worker/services/comments";
 import { listEventMemories, listGroupPosts, listUserPosts } from "../worker/services/posts";
-import { listGroupMembers } from "../worker/services/groups";
+import { listGroupMembers, listGroups } from "../worker/services/groups";
 import { followerCount, followingCount, listFollowers, listFollowing } from "../worker/services/social-graph";
 import { seedWorld } from "./world";
 
@@ -186,5 +186,13 @@ describe("the social graph and group lists are served by indexes (docs/social-gr
     const plans = await plansFor((ctx) => listGroupMembers(ctx, group!.slug, { status: "active", limit: 20 }));
     for (const { sql, plan } of plans) expect(graphScans(plan), `${sql}\n${plan.join("\n")}`).toEqual([]);
     expect(plans.flatMap((p) => p.plan).join("\n")).toContain("group_members_group_status_idx (group_id=? AND status=?");
+  });
+
+  it("my groups: the memberships come from group_members_user_idx (groups itself is small and may be scanned)", async () => {
+    const someone = await env.DB.prepare("SELECT id, handle FROM users LIMIT 1").first<{ id: string; handle: string }>();
+    const plans = await plansFor((ctx) => listGroups({ ...ctx, user: { id: someone!.id, handle: someone!.handle, displayName: "", roles: [], emailVerified: true, sessionId: "" } }, { mine: true, limit: 20 }));
+    const all = plans.flatMap((p) => p.plan).join("\n");
+    expect(all).toContain("group_members_user_idx (user_id=?)");
+    for (const { sql, plan } of plans) expect(graphScans(plan), `${sql}\n${plan.join("\n")}`).toEqual([]);
   });
 });

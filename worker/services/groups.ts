@@ -145,7 +145,8 @@ export async function listGroups(ctx: Ctx, query: ListGroupsQuery): Promise<Grou
   }
   if (query.mine) {
     const me = requireSignedIn(ctx);
-    conditions.push(sql`EXISTS (SELECT 1 FROM ${groupMembers} gm WHERE gm.group_id = ${groups.id} AND gm.user_id = ${me.id})`);
+    // IN drives the read from the member's index (group_members_user_idx), not from every group.
+    conditions.push(sql`${groups.id} IN (SELECT gm.group_id FROM ${groupMembers} gm WHERE gm.user_id = ${me.id})`);
   }
   // City communities sort before interest groups, then by name and id.
   const kindKey = sql<number>`(CASE WHEN ${groups.kind} = 'city' THEN 0 ELSE 1 END)`;
