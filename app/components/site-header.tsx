@@ -8,6 +8,7 @@ export interface Viewer {
 const NAV = [
   { to: "/events", label: "Events" },
   { to: "/community", label: "Community" },
+  { to: "/groups", label: "Groups" },
   { to: "/messages", label: "Messages" },
   { to: "/housing", label: "Housing" },
 ];
