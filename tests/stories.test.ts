@@ -1,6 +1,10 @@
 import { createScheduledController, env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { createDb } from "../db/client";
+import type { Ctx } from "../worker/env";
 import { runScheduled } from "../worker/scheduled";
+import { sweepMedia } from "../worker/services/media";
+import { expireStories, listStoryGroups } from "../worker/services/stories";
 import type { MediaDto } from "../worker/services/media";
 import type { StoryDto, StoryGroup } from "../worker/schemas/stories";
 import { api, BASE, member } from "./accounts";
@@ -206,6 +210,9 @@ describe("the /stories page", () => {
     const cookie = await signIn(ana);
     const empty = await (await page("/stories", cookie)).text();
     expect(empty).toContain("No stories right now");
+    // The story form: a plain file input for the four types, so it works without JavaScript.
+    expect(empty).toContain('enctype="multipart/form-data"'.replace("enctype", "encType"));
+    expect(empty).toMatch(/<input[^>]*type="file"[^>]*accept="image\/jpeg,image\/png,image\/webp,image\/gif"[^>]*name="files"/);
     await follow(ana, ben);
     const picture = await uploadPhoto(ben);
     await postStory(ben, { text: "<script>alert(1)</script> milonga", mediaId: picture.id });
@@ -247,5 +254,58 @@ describe("the /stories page", () => {
     const res = await submit("/stories", { intent: "post", text: "csrf" }, { cookie, origin: "https://evil.example" });
     expect(res.status).toBe(403);
     expect(await env.DB.prepare("SELECT id FROM stories WHERE author_id = ?").bind(ana.user.id).first()).toBeNull();
+  });
+});
+
+describe("query plans (docs/media.md)", () => {
+  /** A D1 that remembers every statement with its bound values, to EXPLAIN them afterwards. */
+  async function plansFor(run: (ctx: Ctx) => Promise<unknown>, user: Ctx["user"] = null) {
+    const recorded: { sql: string; params: unknown[] }[] = [];
+    const d1 = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop !== "prepare") return Reflect.get(target, prop).bind(target);
+        return (sql: string) => {
+          const entry = { sql, params: [] as unknown[] };
+          recorded.push(entry);
+          const statement = target.prepare(sql);
+          return new Proxy(statement, {
+            get(stmt, key) {
+              if (key === "bind") return (...params: unknown[]) => ((entry.params = params), stmt.bind(...params));
+              return Reflect.get(stmt, key).bind(stmt);
+            },
+          });
+        };
+      },
+    });
+    await run({ db: createDb(d1), env: env as never, requestId: "test", user });
+    const reads = recorded.filter(({ sql }) => /^\s*select/i.test(sql));
+    expect(reads.length).toBeGreaterThan(0);
+    return Promise.all(
+      reads.map(async ({ sql, params }) => {
+        const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+          .bind(...params)
+          .all<{ detail: string }>();
+        return { sql, plan: results.map((r) => r.detail) };
+      }),
+    );
+  }
+  const scans = (plan: string[]) => plan.filter((step) => /^SCAN (stories|media|follows|blocks|mutes|post_media)\b/.test(step) && !/USING (COVERING )?INDEX/.test(step));
+
+  it("stories, the cron's expiry and the media sweep never read a table whole", async () => {
+    const ana = await dancer("ana");
+    const ben = await dancer("ben");
+    await follow(ana, ben);
+    await postStory(ben, { text: "plan" });
+    const user = { id: ana.user.id, handle: ana.user.handle, displayName: "Ana", roles: [], emailVerified: true, sessionId: "" };
+    const plans = [
+      ...(await plansFor((ctx) => listStoryGroups(ctx, { limit: 20 }), user)),
+      ...(await plansFor((ctx) => expireStories(ctx))),
+      ...(await plansFor((ctx) => sweepMedia(ctx))),
+    ];
+    for (const { sql, plan } of plans) expect(scans(plan), `${sql}\n${plan.join("\n")}`).toEqual([]);
+    const all = plans.flatMap((p) => p.plan).join("\n");
+    for (const index of ["stories_author_idx (author_id=? AND expires_at>?)", "stories_expires_idx (expires_at<?)", "media_unattached_idx (attached_at=? AND created_at<?)", "stories_media_idx (media_id=?)", "post_media_media_idx (media_id=?)"]) {
+      expect(all).toContain(index);
+    }
   });
 });
