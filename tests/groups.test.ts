@@ -227,6 +227,26 @@ describe("join requests", () => {
   });
 });
 
+describe("group posts through the groups' membership", () => {
+  it("are hidden from pending members and outsiders, and readable once approved", async () => {
+    const [ana, bea, outsider] = await Promise.all([dancer(), dancer(), dancer()]);
+    const group = await createGroup(ana, { name: "Members Only Posts", visibility: "private" });
+    const created = await api("/posts", { method: "POST", token: ana.accessToken, json: { body: "Secret practica on Friday", visibility: "group", groupId: group.id } });
+    expect(created.status).toBe(201);
+    const { id } = await created.json<{ id: string }>();
+    await join(bea, group.slug);
+    expect((await api(`/posts/${id}`, { token: bea.accessToken })).status).toBe(404);
+    expect((await api(`/posts/${id}`, { token: outsider.accessToken })).status).toBe(404);
+    expect((await api(`/posts/${id}`)).status).toBe(404);
+    const pendingPost = await api("/posts", { method: "POST", token: bea.accessToken, json: { body: "Let me in", visibility: "group", groupId: group.id } });
+    expect(pendingPost.status).toBe(403);
+    await approve(ana, group.slug, bea);
+    expect((await api(`/posts/${id}`, { token: bea.accessToken })).status).toBe(200);
+    await leave(bea, group.slug);
+    expect((await api(`/posts/${id}`, { token: bea.accessToken })).status).toBe(404);
+  });
+});
+
 describe("member lists", () => {
   it("of a private group are for its members only", async () => {
     const [ana, bea, outsider] = await Promise.all([dancer(), dancer(), dancer()]);
