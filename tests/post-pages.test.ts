@@ -1,5 +1,7 @@
-import { env } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { createEvent } from "./event-factory";
+import { photoJpeg as jpeg, photoPng as png } from "./media-images";
 import { page, signIn, submit } from "./pages";
 import { block, comment, dancer, follow, group, post } from "./post-factory";
 import { seedWorld } from "./world";
@@ -188,5 +190,71 @@ describe("/posts/:id", () => {
     expect((await submit(`/posts/${p.id}`, { intent: "edit", body: "Hijacked" }, { cookie })).status).toBe(403);
     expect((await submit(`/posts/${p.id}`, { intent: "delete" }, { cookie })).status).toBe(403);
     expect(await (await page(`/posts/${p.id}`)).text()).toContain("Not yours");
+  });
+});
+
+describe("memories on the event page", () => {
+  it("shows the memories a viewer may read, and none they may not", async () => {
+    const { event, organizer } = await createEvent();
+    const fan = await dancer("fan");
+    await follow(fan, organizer);
+    await post(organizer, { body: "Public memory text", eventId: event.id });
+    await post(organizer, { body: "Followers memory text", eventId: event.id, visibility: "followers" });
+    const visitorHtml = await (await page(`/events/${event.id}`)).text();
+    expect(visitorHtml).toContain('id="memories"');
+    expect(visitorHtml).toContain("Public memory text");
+    expect(visitorHtml).not.toContain("Followers memory text");
+    const fanHtml = await (await page(`/events/${event.id}`, await signIn(fan))).text();
+    expect(fanHtml).toContain("Followers memory text");
+  });
+
+  it("says what to do when there are no memories yet", async () => {
+    const { event } = await createEvent();
+    expect(await (await page(`/events/${event.id}`)).text()).toContain("No memories yet.");
+  });
+
+  it("posts a memory from the event page and comes back to it", async () => {
+    const { event } = await createEvent();
+    const me = await dancer("me");
+    const cookie = await signIn(me);
+    const html = await (await page(`/events/${event.id}`, cookie)).text();
+    expect(html).toContain(`name="eventId" value="${event.id}"`);
+    const res = await submit("/community", { intent: "post", body: "What a night", visibility: "public", eventId: event.id, returnTo: `/events/${event.id}#memories` }, { cookie });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe(`/events/${event.id}#memories`);
+    expect(await (await page(`/events/${event.id}`)).text()).toContain("What a night");
+  });
+});
+
+describe("pictures in the composer without JavaScript", () => {
+  it("stores files sent with the form and shows them on the post", async () => {
+    const me = await dancer("me");
+    const cookie = await signIn(me);
+    const form = new FormData();
+    form.set("intent", "post");
+    form.set("body", "Look at this floor");
+    form.set("visibility", "public");
+    form.append("files", new File([jpeg], "floor.jpg", { type: "image/jpeg" }));
+    form.append("files", new File([png], "shoes.png", { type: "image/png" }));
+    const res = await SELF.fetch(`${env.APP_ORIGIN}/community`, { method: "POST", headers: { Origin: env.APP_ORIGIN, Cookie: cookie }, body: form, redirect: "manual" });
+    expect(res.status).toBe(302);
+    const created = await env.DB.prepare("SELECT id FROM posts WHERE author_id = ?").bind(me.user.id).first<{ id: string }>();
+    const shown = await (await page(`/posts/${created!.id}`)).text();
+    expect(shown.match(/<img src="\/api\/v1\/media\/[0-9a-f-]+"/g)).toHaveLength(2);
+  });
+
+  it("refuses a file that is not a picture, keeping the text", async () => {
+    const me = await dancer("me");
+    const cookie = await signIn(me);
+    const form = new FormData();
+    form.set("intent", "post");
+    form.set("body", "Kept text here");
+    form.set("visibility", "public");
+    form.append("files", new File([new TextEncoder().encode("<html>not an image</html>")], "evil.jpg", { type: "image/jpeg" }));
+    const res = await SELF.fetch(`${env.APP_ORIGIN}/community`, { method: "POST", headers: { Origin: env.APP_ORIGIN, Cookie: cookie }, body: form, redirect: "manual" });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(await res.text()).toContain("Kept text here");
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM posts WHERE author_id = ?").bind(me.user.id).first<{ n: number }>()).toEqual({ n: 0 });
   });
 });

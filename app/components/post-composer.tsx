@@ -1,5 +1,6 @@
 import { useId } from "react";
 import { FormAlert } from "./form-field";
+import { MediaUpload } from "./media-upload";
 import type { FormProblems } from "../lib/form-problems";
 
 export interface ComposerGroup {
@@ -8,9 +9,9 @@ export interface ComposerGroup {
 }
 
 /**
- * Write a post: body, who sees it, and the group when it is a group post. A plain form posted to
- * the page it sits on (intent=post), so it works without JavaScript; what was typed comes back
- * with the problems when something is refused.
+ * Write a post: body, pictures, who sees it, and the group when it is a group post. A plain
+ * multipart form (intent=post) handled by app/lib/post-form.server.ts, so it works without
+ * JavaScript (pictures then travel as files); what was typed comes back with the problems.
  */
 export function PostComposer({
   groups,
@@ -19,6 +20,8 @@ export function PostComposer({
   eventId,
   fixedGroup,
   label = "Share something with the tango world",
+  action,
+  returnTo,
 }: {
   groups: ComposerGroup[];
   problems?: FormProblems;
@@ -28,14 +31,19 @@ export function PostComposer({
   /** Posting from a group page: the group is fixed. */
   fixedGroup?: ComposerGroup;
   label?: string;
+  /** Where the form is sent; default the page it sits on. */
+  action?: string;
+  /** Where to come back to after posting (a path on this site). */
+  returnTo?: string;
 }) {
   const id = useId();
   const fields = problems?.fields ?? {};
   const bodyError = fields.body;
   const visibility = fixedGroup ? "group" : (submitted?.visibility ?? "public");
   return (
-    <form method="post" className="flex flex-col gap-3 rounded-2xl border border-stone-200 bg-white p-4 shadow-sm" aria-labelledby={`${id}-label`}>
+    <form method="post" action={action} encType="multipart/form-data" className="flex flex-col gap-3 rounded-2xl border border-stone-200 bg-white p-4 shadow-sm" aria-labelledby={`${id}-label`}>
       <input type="hidden" name="intent" value="post" />
+      {returnTo && <input type="hidden" name="returnTo" value={returnTo} />}
       {eventId && <input type="hidden" name="eventId" value={eventId} />}
       <FormAlert message={problems?.form} />
       <div className="flex flex-col gap-1">
@@ -61,6 +69,7 @@ export function PostComposer({
           </p>
         )}
       </div>
+      <MediaUpload name="files" max={6} label="Pictures (up to 6)" error={fields.files ?? fields.mediaIds} />
       <div className="flex flex-wrap items-end gap-3">
         {fixedGroup ? (
           <>

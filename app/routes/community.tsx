@@ -3,6 +3,7 @@ import type { Route } from "./+types/community";
 import { FormAlert } from "../components/form-field";
 import { PostComposer } from "../components/post-composer";
 import { PostList } from "../components/post-card";
+import { safeRedirect } from "../lib/form-problems";
 import { submitComposer } from "../lib/post-form.server";
 import { serverContext } from "../server-context";
 import { DomainError } from "../../worker/errors";
@@ -53,7 +54,8 @@ export async function action({ request, context }: Route.ActionArgs) {
   const form = await request.formData();
   if (form.get("intent") !== "post") return data({ problems: { fields: {}, form: "Write your post and press Post." }, submitted: undefined }, { status: 400 });
   const result = await submitComposer(ctx, form);
-  if ("post" in result) return redirect("/community?posted=1");
+  // Composers on event and group pages post here and name the page to come back to.
+  if ("post" in result) return redirect(form.has("returnTo") ? safeRedirect(form.get("returnTo"), "/community?posted=1") : "/community?posted=1");
   return data(result, { status: 400 });
 }
 

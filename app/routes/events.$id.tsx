@@ -2,9 +2,11 @@ import { data, Form, redirect } from "react-router";
 import type { Route } from "./+types/events.$id";
 import { danceEventJsonLd, JsonLd, type JsonLdOffer } from "../components/event-json-ld";
 import { EventViewerTime } from "../components/event-viewer-time";
+import { EventMemories } from "../components/event-memories";
 import { FormAlert, LabelledControl } from "../components/form-field";
 import { EVENT_TYPE_LABELS, formatEventDate, formatEventTimeRange, formatPrice } from "../lib/format";
 import { fromZod, type FormProblems } from "../lib/form-problems";
+import { eventMemoriesPage } from "../lib/post-form.server";
 import { serverContext } from "../server-context";
 import type { LineupRole } from "../../db/schema/event-types";
 import type { Ctx } from "../../worker/env";
@@ -83,11 +85,12 @@ export async function loader({ params, request, context }: Route.LoaderArgs) {
   const requested = search.get("occurrence") ?? "";
   // Only a date this series has: anything else in the URL falls back to the next date.
   const chosenKey = OCCURRENCE_KEY_PATTERN.test(requested) && occurrences.some((o) => o.occurrenceKey === requested) ? requested : undefined;
-  const [counts, mine, organizes, ticketTypes] = await Promise.all([
+  const [counts, mine, organizes, ticketTypes, memories] = await Promise.all([
     countsForEvent(ctx, event.id, chosenKey),
     ctx.user ? getMyRsvp(ctx, event.id, chosenKey) : Promise.resolve(null),
     ctx.user ? isOrganizer(ctx, event.id, ctx.user.id).then((yes) => yes || isStaff(ctx.user!)) : Promise.resolve(false),
     listTicketTypes(ctx, event.id).then((list) => list.data),
+    eventMemoriesPage(ctx, event.id, search.get("memories")),
   ]);
   const selected = occurrences.find((o) => o.occurrenceKey === counts.occurrenceKey);
   const dates = selected ?? { startsAt: event.startsAt, endsAt: event.endsAt, startLocal: event.startLocal, endLocal: event.endLocal };
@@ -107,6 +110,7 @@ export async function loader({ params, request, context }: Route.LoaderArgs) {
 
   return {
     event,
+    memories,
     occurrences,
     selectedKey: counts.occurrenceKey,
     dates,
@@ -516,6 +520,8 @@ export default function EventPage({ loaderData, actionData }: Route.ComponentPro
           </a>
         </aside>
       </div>
+
+      <EventMemories eventId={event.id} memories={loaderData.memories} signedIn={signedIn} />
     </article>
   );
 }
