@@ -33,5 +33,7 @@ export default [
   route("groups/:slug", "routes/groups.$slug.tsx"),
   route("settings/profile", "routes/settings.profile.tsx"),
   route("settings/account", "routes/settings.account.tsx"),
+  route("settings/notifications", "routes/settings.notifications.tsx"),
+  route("notifications", "routes/notifications.tsx"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

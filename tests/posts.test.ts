@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { PostDto, PostPage } from "../worker/schemas/posts";
 import { api, member } from "./accounts";
 import { createEvent } from "./event-factory";
+import { photoJpeg, photoPng } from "./media-images";
 import { block, dancer, follow, grantRole, group, notificationsOf, post, type Member } from "./post-factory";
 import { seedWorld } from "./world";
 
@@ -104,6 +105,26 @@ describe("POST /posts", () => {
     expect((await res.json<{ errors: { path: string }[] }>()).errors[0]!.path).toBe("mediaIds");
   });
 
+  it("attaches uploaded pictures in order, once", async () => {
+    const ana = await dancer("ana");
+    const upload = async (file: Uint8Array, type: string) => {
+      const form = new FormData();
+      form.append("file", new File([file], "p", { type }));
+      const res = await api("/media", { method: "POST", token: ana.accessToken, body: form });
+      expect(res.status).toBe(201);
+      return (await res.json<{ id: string }>()).id;
+    };
+    const ids = [await upload(photoPng, "image/png"), await upload(photoJpeg, "image/jpeg")];
+    const created = await post(ana, { body: "", mediaIds: ids });
+    expect(created.media.map((m) => m.id)).toEqual(ids);
+    expect(created.media[0]).toMatchObject({ url: `/api/v1/media/${ids[0]}`, width: expect.any(Number), height: expect.any(Number) });
+    const again = await api("/posts", { method: "POST", token: ana.accessToken, json: { body: "again", mediaIds: [ids[0]] } });
+    expect(again.status).toBe(400);
+    const bea = await dancer("bea");
+    const stolen = await api("/posts", { method: "POST", token: bea.accessToken, json: { body: "mine", mediaIds: [await upload(photoPng, "image/png")] } });
+    expect(stolen.status).toBe(400);
+  });
+
   it("refuses more than six pictures", async () => {
     const ana = await dancer("ana");
     const res = await api("/posts", { method: "POST", token: ana.accessToken, json: { body: "look", mediaIds: Array.from({ length: 7 }, () => crypto.randomUUID()) } });
@@ -144,6 +165,19 @@ describe("mentions", () => {
     const ana = await dancer("ana");
     const created = await post(ana, { body: '<script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror="alert(1)">' });
     expect(created.bodyHtml).not.toMatch(/<script|<img|javascript:/i);
+  });
+});
+
+describe("link previews", () => {
+  it("queues a preview for the first link and shows it only once it is ready", async () => {
+    const ana = await dancer("ana");
+    const created = await post(ana, { body: "Tickets at <https://tickets.example/milonga>" });
+    const row = await env.DB.prepare("SELECT url, status FROM link_previews WHERE post_id = ?").bind(created.id).first();
+    expect(row).toMatchObject({ url: "https://tickets.example/milonga" });
+    expect(created.linkPreview).toBeNull();
+    await env.DB.prepare("UPDATE link_previews SET status = 'ready', title = 'Milonga tickets', description = 'Buy here', site_name = 'Tickets' WHERE post_id = ?").bind(created.id).run();
+    const shown = await (await read(created.id)).json<PostDto>();
+    expect(shown.linkPreview).toEqual({ url: "https://tickets.example/milonga", title: "Milonga tickets", description: "Buy here", imageUrl: null, siteName: "Tickets" });
   });
 });
 
