@@ -3,6 +3,7 @@ import type { Route } from "./+types/root";
 import { SiteFooter } from "./components/site-footer";
 import { SiteHeader } from "./components/site-header";
 import { serverContext } from "./server-context";
+import { unreadCountFor } from "../worker/services/notifications";
 import stylesheet from "./app.css?url";
 
 export const links: Route.LinksFunction = () => [
@@ -10,10 +11,12 @@ export const links: Route.LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
-export function loader({ context }: Route.LoaderArgs) {
+export async function loader({ context }: Route.LoaderArgs) {
   const { nonce, ctx } = context.get(serverContext);
   const viewer = ctx.user ? { handle: ctx.user.handle, displayName: ctx.user.displayName, emailVerified: ctx.user.emailVerified } : null;
-  return { nonce, viewer };
+  // The bell's number: one bounded COUNT on notifications_unread_idx; a failure never breaks a page.
+  const unreadCount = ctx.user ? await unreadCountFor(ctx, ctx.user.id).catch(() => 0) : 0;
+  return { nonce, viewer, unreadCount };
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
@@ -36,7 +39,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
         >
           Skip to content
         </a>
-        <SiteHeader viewer={viewer} />
+        <SiteHeader viewer={viewer} unreadCount={root?.unreadCount ?? 0} />
         {viewer && !viewer.emailVerified && (
           <p role="status" className="bg-amber-50 px-4 py-2 text-center text-sm text-amber-900">
             Check your inbox and confirm your email to post, host events and list a place to stay.

@@ -1,4 +1,5 @@
 import { Form, NavLink } from "react-router";
+import { NotificationBell } from "./notification-bell";
 
 export interface Viewer {
   handle: string;
@@ -9,6 +10,7 @@ const NAV = [
   { to: "/events", label: "Events" },
   { to: "/community", label: "Community" },
   { to: "/groups", label: "Groups" },
+  { to: "/search", label: "Search" },
   { to: "/messages", label: "Messages" },
   { to: "/housing", label: "Housing" },
 ];
@@ -18,7 +20,8 @@ const linkClass = ({ isActive }: { isActive: boolean }) =>
     isActive ? "bg-tango-100 text-tango-700" : "text-stone-700 hover:bg-stone-100 hover:text-tango-700"
   }`;
 
-export function SiteHeader({ viewer }: { viewer: Viewer | null }) {
+/** `unreadCount` comes from the root loader (one bounded COUNT); the bell keeps it live. */
+export function SiteHeader({ viewer, unreadCount = 0 }: { viewer: Viewer | null; unreadCount?: number }) {
   return (
     <header className="border-b border-stone-200 bg-white/90 backdrop-blur">
       <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
@@ -40,23 +43,26 @@ export function SiteHeader({ viewer }: { viewer: Viewer | null }) {
           </ul>
         </nav>
         {viewer ? (
-          <Form method="post" action="/logout" className="ml-auto flex items-center gap-3">
-            <a href="/events/new" className="rounded-full bg-tango-600 px-3 py-2 text-sm font-semibold text-white hover:bg-tango-700">
-              New event
-            </a>
-            <NavLink to="/my/events" className={linkClass}>
-              My events
-            </NavLink>
-            <NavLink to="/my/tickets" className={linkClass}>
-              My tickets
-            </NavLink>
-            <a href="/settings/profile" className="max-w-40 truncate text-sm font-medium text-stone-700 hover:text-tango-700" title={`@${viewer.handle}: edit your profile`}>
-              {viewer.displayName}
-            </a>
-            <button type="submit" className="rounded-full border border-stone-300 px-4 py-2 text-sm font-semibold text-stone-700 hover:border-tango-600 hover:text-tango-700">
-              Sign out
-            </button>
-          </Form>
+          <div className="ml-auto flex items-center gap-3">
+            <NotificationBell unreadCount={unreadCount} />
+            <Form method="post" action="/logout" className="flex items-center gap-3">
+              <a href="/events/new" className="rounded-full bg-tango-600 px-3 py-2 text-sm font-semibold text-white hover:bg-tango-700">
+                New event
+              </a>
+              <NavLink to="/my/events" className={linkClass}>
+                My events
+              </NavLink>
+              <NavLink to="/my/tickets" className={linkClass}>
+                My tickets
+              </NavLink>
+              <a href="/settings/profile" className="max-w-40 truncate text-sm font-medium text-stone-700 hover:text-tango-700" title={`@${viewer.handle}: edit your profile`}>
+                {viewer.displayName}
+              </a>
+              <button type="submit" className="rounded-full border border-stone-300 px-4 py-2 text-sm font-semibold text-stone-700 hover:border-tango-600 hover:text-tango-700">
+                Sign out
+              </button>
+            </Form>
+          </div>
         ) : (
           <NavLink
             to="/login"
