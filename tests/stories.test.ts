@@ -309,3 +309,19 @@ describe("query plans (docs/media.md)", () => {
     }
   });
 });
+
+describe("the stories strip on /community", () => {
+  it("shows followed members with stories up, linking to /stories#handle, and nothing to visitors", async () => {
+    const ana = await dancer("ana");
+    const ben = await dancer("ben");
+    const cai = await dancer("cai");
+    await follow(ana, ben);
+    await postStory(ben, { text: "strip" });
+    await postStory(cai, { text: "not followed" });
+    const html = await (await page("/community", await signIn(ana))).text();
+    expect(html).toContain(`href="/stories#${ben.user.handle}"`);
+    expect(html).not.toContain(`href="/stories#${cai.user.handle}"`);
+    const visitor = await (await page("/community")).text();
+    expect(visitor).not.toContain('href="/stories#');
+  });
+});

@@ -3,6 +3,7 @@ import type { Route } from "./+types/community";
 import { FormAlert } from "../components/form-field";
 import { PostComposer } from "../components/post-composer";
 import { PostList } from "../components/post-card";
+import { StoriesStrip } from "../components/stories-strip";
 import { safeRedirect } from "../lib/form-problems";
 import { submitComposer } from "../lib/post-form.server";
 import { serverContext } from "../server-context";
@@ -11,6 +12,7 @@ import { citySlugParam } from "../../worker/schemas/events";
 import { listCities, resolveVisitorCity } from "../../worker/services/cities";
 import { getFeed } from "../../worker/services/feed";
 import { listPostableGroups } from "../../worker/services/posts";
+import { storyStrip } from "../../worker/services/stories";
 
 const PAGE_SIZE = 20;
 
@@ -35,7 +37,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
       if (error instanceof DomainError && error.status < 500) return null;
       throw error;
     });
-  const [feed, groups] = await Promise.all([readFeed(cursor).then((page) => (page === null && cursor ? readFeed(undefined) : page)), listPostableGroups(ctx)]);
+  const [feed, groups, stories] = await Promise.all([readFeed(cursor).then((page) => (page === null && cursor ? readFeed(undefined) : page)), listPostableGroups(ctx), storyStrip(ctx)]);
   return {
     tab,
     signedIn,
@@ -43,6 +45,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     city: feed?.city ?? null,
     cities: feed ? [] : (await listCities(ctx)).map((c) => ({ slug: c.slug, name: c.name })),
     groups: groups.map((g) => ({ id: g.id, name: g.name })),
+    stories,
     posted: search.get("posted") === "1",
     returnTo: `/community${search.size ? `?${search}` : ""}`,
   };
@@ -60,7 +63,7 @@ export async function action({ request, context }: Route.ActionArgs) {
 }
 
 export default function Community({ loaderData, actionData }: Route.ComponentProps) {
-  const { tab, signedIn, feed, city, cities, groups, posted, returnTo } = loaderData;
+  const { tab, signedIn, feed, city, cities, groups, posted, returnTo, stories } = loaderData;
   const nextHref = feed?.nextCursor ? `/community?${new URLSearchParams({ tab, ...(city && tab === "city" ? { city: city.slug } : {}), cursor: feed.nextCursor })}` : null;
   return (
     <section className="mx-auto flex max-w-2xl flex-col gap-5">
@@ -68,6 +71,8 @@ export default function Community({ loaderData, actionData }: Route.ComponentPro
         <h1 className="font-display text-4xl font-bold text-tango-900">Community</h1>
         <p className="mt-1 text-stone-600">What the dancers you follow, your groups and your city are sharing.</p>
       </header>
+
+      <StoriesStrip authors={stories} />
 
       <nav aria-label="Feeds" className="flex gap-2 border-b border-stone-200">
         {signedIn && <Tab href="/community" current={tab === "following"} label="Following" />}
