@@ -11,6 +11,8 @@ import { listComments } from "../worker/services/comments";
 import { listEventMemories, listGroupPosts, listUserPosts } from "../worker/services/posts";
 import { listGroupMembers, listGroups } from "../worker/services/groups";
 import { followerCount, followingCount, listFollowers, listFollowing } from "../worker/services/social-graph";
+import { listNotifications, unreadCountFor } from "../worker/services/notifications";
+import { sendNotificationDigests } from "../queues/jobs/notification-mail";
 import { seedWorld } from "./world";
 
 /** Tables that grow with the community; a full scan of one of them is a bug. */
@@ -194,5 +196,24 @@ describe("the social graph and group lists are served by indexes (docs/social-gr
     const all = plans.flatMap((p) => p.plan).join("\n");
     expect(all).toContain("group_members_user_idx (user_id=?)");
     for (const { sql, plan } of plans) expect(graphScans(plan), `${sql}\n${plan.join("\n")}`).toEqual([]);
+  });
+});
+
+describe("notifications are served by indexes (docs/notifications.md)", () => {
+  const NOTIFY = ["notifications", "posts", "comments", "blocks", "follows", "group_members"];
+  const notifyScans = (plan: string[]) => plan.filter((step) => NOTIFY.some((table) => new RegExp(`^SCAN ${table}\\b`).test(step) && !/USING (COVERING )?INDEX/.test(step)));
+
+  it("a member's list, its next page, the unread filter, the bell's count and the digest", async () => {
+    const someone = await env.DB.prepare("SELECT id, handle FROM users LIMIT 1").first<{ id: string; handle: string }>();
+    const plans = await plansFor(async (ctx) => {
+      const viewer = { ...ctx, user: { id: someone!.id, handle: someone!.handle, displayName: "", roles: [], emailVerified: true, sessionId: "" } };
+      await listNotifications(viewer, { limit: 20 });
+      await listNotifications(viewer, { limit: 20, unread: true, cursor: encodeCursor({ i: "ffffffff-ffff-7fff-bfff-ffffffffffff" }) });
+      await unreadCountFor(ctx, someone!.id);
+      await sendNotificationDigests(ctx, new Date());
+    });
+    for (const { sql, plan } of plans) expect(fullScans(plan).concat(notifyScans(plan)), `${sql}\n${plan.join("\n")}`).toEqual([]);
+    const all = plans.flatMap((p) => p.plan).join("\n");
+    expect(all).toMatch(/notifications_(user|unread)_idx \(user_id=\?/);
   });
 });
