@@ -207,6 +207,15 @@ describe("groups pages", () => {
     expect(bad.status).toBe(400);
     await submit(`/groups/${group.slug}`, { intent: "remove", handle: bea.user.handle }, { cookie });
     expect((await api(`/groups/${group.slug}`)).ok && (await (await api(`/groups/${group.slug}`)).json<GroupDto>()).memberCount).toBe(1);
+    const edited = await submit(`/groups/${group.slug}`, { intent: "edit", name: "Renamed Circle", description: "New <i>words</i>", visibility: "private" }, { cookie });
+    expect(edited.headers.get("location")).toBe(`/groups/${group.slug}?done=edited`);
+    const renamed = await text(await page(`/groups/${group.slug}`, cookie));
+    expect(renamed).toContain("Renamed Circle");
+    expect(renamed).toContain("New &lt;i&gt;words&lt;/i&gt;");
+    expect((await submit(`/groups/${group.slug}`, { intent: "edit", name: "x" }, { cookie })).status).toBe(400);
+    const beaCookie = await signIn(bea);
+    expect(await text(await page(`/groups/${group.slug}`, beaCookie))).not.toContain("Edit group details");
+    expect((await submit(`/groups/${group.slug}`, { intent: "edit", name: "Hijacked by Bea" }, { cookie: beaCookie })).status).toBe(403);
     const onlyAdminLeaves = await submit(`/groups/${group.slug}`, { intent: "leave" }, { cookie });
     expect(onlyAdminLeaves.status).toBe(302);
   });

@@ -2,11 +2,13 @@ import { data, Form, redirect } from "react-router";
 import type { Route } from "./+types/groups.$slug";
 import { FormAlert } from "../components/form-field";
 import { MemberList, NextPageLink } from "../components/member-list";
+import { GroupFeed } from "../components/group-feed";
+import { groupPostsPage } from "../lib/post-form.server";
 import { serverContext } from "../server-context";
 import { DomainError } from "../../worker/errors";
 import { handleSchema } from "../../worker/schemas/auth";
 import { cursorParam } from "../../worker/schemas/common";
-import { changeRoleInput, groupSlugSchema, type GroupMemberDto } from "../../worker/schemas/groups";
+import { changeRoleInput, groupSlugSchema, updateGroupInput, type GroupMemberDto } from "../../worker/schemas/groups";
 import {
   approveRequest,
   changeMemberRole,
@@ -17,6 +19,7 @@ import {
   listGroupMembers,
   rejectRequest,
   removeMember,
+  updateGroup,
   viewerGroupPowers,
 } from "../../worker/services/groups";
 
@@ -33,6 +36,7 @@ const DONE_MESSAGES = {
   rejected: "Request declined.",
   role: "Role changed.",
   removed: "Member removed.",
+  edited: "Group details saved.",
 } as const;
 type Done = keyof typeof DONE_MESSAGES;
 
@@ -78,6 +82,7 @@ export async function loader({ params, request, context }: Route.LoaderArgs) {
     canAdminister: powers.canAdminister,
     members,
     requests,
+    posts: await groupPostsPage(ctx, slug, search.get("posts")),
     done: doneParam && doneParam in DONE_MESSAGES ? (doneParam as Done) : null,
   };
 }
@@ -120,6 +125,16 @@ export async function action({ params, request, context }: Route.ActionArgs) {
       case "remove":
         await removeMember(ctx, slug, target());
         return back("removed");
+      case "edit": {
+        const parsed = updateGroupInput.safeParse({
+          name: String(form.get("name") ?? ""),
+          description: String(form.get("description") ?? ""),
+          visibility: form.get("visibility") ?? undefined,
+        });
+        if (!parsed.success) return data({ error: parsed.error.issues[0]?.message ?? "Check the group's details." }, { status: 400 });
+        await updateGroup(ctx, slug, parsed.data);
+        return back("edited");
+      }
       default:
         return data({ error: "Choose one of the buttons." }, { status: 400 });
     }
@@ -161,6 +176,10 @@ export default function GroupPage({ loaderData, actionData }: Route.ComponentPro
           <MembershipAction slug={group.slug} signedIn={signedIn} membership={membership} isPrivate={group.visibility === "private"} />
         </div>
       </header>
+
+      <GroupFeed group={group} page={loaderData.posts} isMember={membership?.status === "active"} signedIn={signedIn} />
+
+      {canAdminister && <EditGroup name={group.name} description={group.description} visibility={group.visibility} isCity={group.kind === "city"} />}
 
       {canModerate && (
         <section aria-labelledby="requests-heading" className="rounded-2xl border border-stone-200 bg-white p-6 shadow-sm">
@@ -276,5 +295,40 @@ function MemberTools({ member, viewerHandle, canAdminister, canModerate }: { mem
       )}
       {canRemove && <IntentButton intent="remove" handle={member.handle} label="Remove" />}
     </>
+  );
+}
+
+function EditGroup({ name, description, visibility, isCity }: { name: string; description: string; visibility: "public" | "private"; isCity: boolean }) {
+  return (
+    <details className="rounded-2xl border border-stone-200 bg-white p-6 shadow-sm">
+      <summary className="cursor-pointer font-display text-lg font-bold text-tango-900">Edit group details</summary>
+      <Form method="post" className="mt-4 flex flex-col gap-4">
+        <input type="hidden" name="intent" value="edit" />
+        <label className="flex flex-col gap-1 text-sm font-medium text-stone-700">
+          Name
+          <input name="name" required minLength={3} maxLength={80} defaultValue={name} className="rounded-lg border border-stone-300 bg-white px-3 py-2 text-base font-normal text-ink" />
+        </label>
+        <label className="flex flex-col gap-1 text-sm font-medium text-stone-700">
+          About the group
+          <textarea name="description" rows={3} maxLength={2000} defaultValue={description} className="rounded-lg border border-stone-300 bg-white px-3 py-2 text-base font-normal text-ink" />
+        </label>
+        {!isCity && (
+          <fieldset className="flex flex-col gap-1 text-sm">
+            <legend className="font-medium text-stone-700">Who can join</legend>
+            <label className="flex items-center gap-2">
+              <input type="radio" name="visibility" value="public" defaultChecked={visibility === "public"} /> Public: anyone can join and see members
+            </label>
+            <label className="flex items-center gap-2">
+              <input type="radio" name="visibility" value="private" defaultChecked={visibility === "private"} /> Private: admins and moderators approve who joins
+            </label>
+          </fieldset>
+        )}
+        <div>
+          <button type="submit" className="rounded-full bg-tango-600 px-5 py-2 font-semibold text-white hover:bg-tango-700">
+            Save
+          </button>
+        </div>
+      </Form>
+    </details>
   );
 }
