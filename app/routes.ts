@@ -18,6 +18,7 @@ export default [
   route("community", "routes/community.tsx"),
   route("stories", "routes/stories.tsx"),
   route("posts/:id", "routes/posts.$id.tsx"),
+  route("search", "routes/search.tsx"),
   route("messages", "routes/coming-soon.tsx", { id: "messages" }),
   route("housing", "routes/coming-soon.tsx", { id: "housing" }),
   route("login", "routes/login.tsx"),

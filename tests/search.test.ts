@@ -185,7 +185,7 @@ describe("GET /search?type=events", () => {
     const w = word();
     const { event } = await createEvent({ title: `Milonga Canción ${w}` });
     const page = await search<EventResult>(`cancion ${w}`, "events");
-    expect(page.data).toEqual([{ id: event.id, title: `Milonga Canción ${w}`, startsAt: event.startsAt, city: { slug: "buenos-aires", name: "Buenos Aires" } }]);
+    expect(page.data).toEqual([{ id: event.id, title: `Milonga Canción ${w}`, startsAt: event.startsAt, timeZone: "America/Argentina/Buenos_Aires", city: { slug: "buenos-aires", name: "Buenos Aires" } }]);
   });
 
   it("ranks a match in the title above one in the description", async () => {

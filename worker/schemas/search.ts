@@ -46,6 +46,8 @@ export const eventResultSchema = z
     title: z.string(),
     /** For a weekly series, its first date. */
     startsAt: z.string(),
+    /** The venue's IANA zone, to show the date as the organizer wrote it. */
+    timeZone: z.string(),
     city: z.object({ slug: z.string(), name: z.string() }),
   })
   .meta({ id: "EventResult" });

@@ -104,6 +104,7 @@ interface EventRow {
   id: string;
   title: string;
   startsAt: string;
+  timeZone: string;
   nextStartsAt: string | null;
   citySlug: string;
   cityName: string;
@@ -115,7 +116,7 @@ interface EventRow {
  * series shows its next date.
  */
 export function eventsSql(viewerId: string | null, window: Window, nowIso: string): SQL {
-  return sql`SELECT ${events.id} AS id, ${events.title} AS title, ${events.startsAt} AS startsAt,
+  return sql`SELECT ${events.id} AS id, ${events.title} AS title, ${events.startsAt} AS startsAt, ${events.timeZone} AS timeZone,
       CASE WHEN ${events.recurrenceRule} IS NOT NULL THEN (SELECT min(o.starts_at) FROM event_occurrences o
         WHERE o.event_id = ${events.id} AND o.starts_at >= ${nowIso} AND o.status <> 'cancelled') END AS nextStartsAt,
       ${cities.slug} AS citySlug, ${cities.name} AS cityName
@@ -128,7 +129,7 @@ export function eventsSql(viewerId: string | null, window: Window, nowIso: strin
 }
 
 function toEvent(row: EventRow): EventResult {
-  return { id: row.id, title: row.title, startsAt: row.nextStartsAt ?? row.startsAt, city: { slug: row.citySlug, name: row.cityName } };
+  return { id: row.id, title: row.title, startsAt: row.nextStartsAt ?? row.startsAt, timeZone: row.timeZone, city: { slug: row.citySlug, name: row.cityName } };
 }
 
 // ------------------------------------------------------------------ posts
