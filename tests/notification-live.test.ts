@@ -51,6 +51,19 @@ describe("live notifications", () => {
     socket!.close();
   });
 
+  it("delivers a follow made through the API, while the follow request is still being answered", async () => {
+    const [ana, beto] = await Promise.all([member({ handle: handle("ana") }), member({ displayName: "Beto", handle: handle("beto") })]);
+    const { socket } = await connect({ Authorization: `Bearer ${ana.accessToken}`, ...origin() });
+    const arriving = nextMessage(socket!);
+    const started = Date.now();
+    const res = await api(`/users/${ana.user.handle}/follow`, { method: "POST", token: beto.accessToken });
+    expect(res.status).toBeLessThan(300);
+    const message = await arriving;
+    console.info(`live follow latency in workerd: ${Date.now() - started} ms (POST /follow sent to message)`);
+    expect(message).toMatchObject({ type: "notification", item: { type: "follow", actor: { handle: beto.user.handle } } });
+    socket!.close();
+  });
+
   it("delivers to every open tab of the member, and only theirs", async () => {
     const [ana, beto] = await Promise.all([member({ handle: handle("ana") }), member({ handle: handle("beto") })]);
     const cookie = await signIn(ana);
