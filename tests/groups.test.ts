@@ -196,6 +196,8 @@ describe("join requests", () => {
     expect((await reject(mod, group.slug, bea)).status).toBe(204);
     expect((await getGroup(group.slug, bea)).membership).toBeNull();
     expect((await join(bea, group.slug)).status).toBe(201);
+    // Asking again is a new request: the admins hear about it again.
+    expect((await notificationsOf(ana, "group_join_request")).filter((row) => row.actorId === bea.user.id)).toHaveLength(2);
   });
 
   it("can't be approved or rejected by plain members, pending members or outsiders", async () => {

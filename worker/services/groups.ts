@@ -255,7 +255,7 @@ export async function joinGroup(ctx: Ctx, slug: string): Promise<Membership & { 
       .where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.status, "active"), or(eq(groupMembers.role, "admin"), eq(groupMembers.role, "moderator"))))
       .limit(50);
     for (const { userId } of deciders) {
-      await notify(ctx, { userId, type: "group_join_request", actorId: me.id, subject: { type: "group", id: group.id }, data: { groupName: group.name, groupSlug: group.slug }, dedupeKey: `group_join_request:${group.id}:${me.id}` });
+      await notify(ctx, { userId, type: "group_join_request", actorId: me.id, subject: { type: "group", id: group.id }, data: { groupName: group.name, groupSlug: group.slug }, dedupeKey: `group_join_request:${group.id}:${me.id}:${now}` });
     }
   }
   const row = await ctx.db.select({ role: groupMembers.role, status: groupMembers.status }).from(groupMembers).where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, me.id))).get();
@@ -329,13 +329,14 @@ export async function approveRequest(ctx: Ctx, slug: string, handle: string): Pr
   const { me } = await requireGroupRole(ctx, group, "moderator");
   const target = await membershipOf(ctx, group, handle);
   if (target.status !== "pending") throw new Conflict(`@${target.handle} is already a member.`);
+  const approvedAt = new Date().toISOString();
   const updated = await ctx.db
     .update(groupMembers)
-    .set({ status: "active", approvedAt: new Date().toISOString() })
+    .set({ status: "active", approvedAt })
     .where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, target.userId), eq(groupMembers.status, "pending")))
     .returning({ userId: groupMembers.userId });
   if (updated.length > 0) {
-    await notify(ctx, { userId: target.userId, type: "group_join_approved", actorId: me.id, subject: { type: "group", id: group.id }, data: { groupName: group.name, groupSlug: group.slug }, dedupeKey: `group_join_approved:${group.id}` });
+    await notify(ctx, { userId: target.userId, type: "group_join_approved", actorId: me.id, subject: { type: "group", id: group.id }, data: { groupName: group.name, groupSlug: group.slug }, dedupeKey: `group_join_approved:${group.id}:${approvedAt}` });
   }
   return toMemberDto({ ...target, status: "active" });
 }
