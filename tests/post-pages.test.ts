@@ -258,3 +258,55 @@ describe("pictures in the composer without JavaScript", () => {
     expect(await env.DB.prepare("SELECT count(*) AS n FROM posts WHERE author_id = ?").bind(me.user.id).first<{ n: number }>()).toEqual({ n: 0 });
   });
 });
+
+describe("posts and memories on the profile", () => {
+  it("lists the posts the viewer may read, and memories on their own tab", async () => {
+    const { event, organizer } = await createEvent();
+    const [fan, blocked] = await Promise.all([dancer("fan"), dancer("blk")]);
+    await follow(fan, organizer);
+    await block(organizer, blocked);
+    await post(organizer, { body: "Profile public text" });
+    await post(organizer, { body: "Profile followers text", visibility: "followers" });
+    await post(organizer, { body: "Profile memory text", eventId: event.id });
+    const path = `/people/${organizer.user.handle}`;
+    const visitor = await (await page(path)).text();
+    expect(visitor).toContain("Profile public text");
+    expect(visitor).toContain("Profile memory text");
+    expect(visitor).not.toContain("Profile followers text");
+    expect(await (await page(path, await signIn(fan))).text()).toContain("Profile followers text");
+    const memories = await (await page(`${path}?posts=memories`)).text();
+    expect(memories).toContain("Profile memory text");
+    expect(memories).not.toContain("Profile public text");
+    const blockedView = await page(path, await signIn(blocked));
+    expect(await blockedView.text()).not.toContain("Profile public text");
+  });
+
+  it("says so when there is nothing to show", async () => {
+    const quiet = await dancer("quiet");
+    expect(await (await page(`/people/${quiet.user.handle}`)).text()).toContain("has not posted anything you can see yet.");
+  });
+});
+
+describe("posts on the group page", () => {
+  it("shows posts and a composer to active members only", async () => {
+    const [ana, pending, outsider] = await Promise.all([dancer("ana"), dancer("pen"), dancer("out")]);
+    const g = await group([{ account: ana }, { account: pending, status: "pending" }], "public");
+    await post(ana, { body: "Group only text", visibility: "group", groupId: g.id });
+    const memberHtml = await (await page(`/groups/${g.slug}`, await signIn(ana))).text();
+    expect(memberHtml).toContain("Group only text");
+    expect(memberHtml).toContain(`name="groupId" value="${g.id}"`);
+    for (const html of [await (await page(`/groups/${g.slug}`)).text(), await (await page(`/groups/${g.slug}`, await signIn(pending))).text(), await (await page(`/groups/${g.slug}`, await signIn(outsider))).text()]) {
+      expect(html).not.toContain("Group only text");
+      expect(html).toContain("Only members read and write this group");
+    }
+  });
+
+  it("posts from the group page and comes back to it", async () => {
+    const ana = await dancer("ana");
+    const g = await group([{ account: ana }]);
+    const cookie = await signIn(ana);
+    const res = await submit("/community", { intent: "post", body: "Posted from the group", visibility: "group", groupId: g.id, returnTo: `/groups/${g.slug}` }, { cookie });
+    expect(res.headers.get("location")).toBe(`/groups/${g.slug}`);
+    expect(await (await page(`/groups/${g.slug}`, cookie)).text()).toContain("Posted from the group");
+  });
+});

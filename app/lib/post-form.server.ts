@@ -3,7 +3,7 @@ import { createPostInput, MAX_POST_MEDIA, type PostDto } from "../../worker/sche
 import { uploadMediaFiles } from "../../worker/services/media";
 import { DomainError } from "../../worker/errors";
 import type { PostPage } from "../../worker/schemas/posts";
-import { createPost, listEventMemories } from "../../worker/services/posts";
+import { createPost, listEventMemories, listGroupPosts, listUserPosts } from "../../worker/services/posts";
 import { fromDomainError, fromZod, type FormProblems } from "./form-problems";
 
 export type ComposerResult = { post: PostDto } | { problems: FormProblems; submitted: { body: string; visibility: string; groupId: string } };
@@ -42,6 +42,28 @@ export async function eventMemoriesPage(ctx: Ctx, eventId: string, cursor: strin
     return await listEventMemories(ctx, eventId, { cursor: cursor ?? undefined, limit: 10 });
   } catch (error) {
     if (error instanceof DomainError && error.status === 400) return listEventMemories(ctx, eventId, { limit: 10 });
+    throw error;
+  }
+}
+
+/** A member's posts (or only memories) for their profile page; a cursor from elsewhere starts over. */
+export async function profilePostsPage(ctx: Ctx, handle: string, search: URLSearchParams): Promise<{ tab: "posts" | "memories"; page: PostPage }> {
+  const tab = search.get("posts") === "memories" ? "memories" : "posts";
+  const read = (cursor?: string) => listUserPosts(ctx, handle, { cursor, limit: 10, memories: tab === "memories" });
+  try {
+    return { tab, page: await read(search.get("postsCursor") ?? undefined) };
+  } catch (error) {
+    if (error instanceof DomainError && error.status === 400) return { tab, page: await read() };
+    throw error;
+  }
+}
+
+/** A page of a group's posts for its page (empty unless the viewer is an active member). */
+export async function groupPostsPage(ctx: Ctx, slug: string, cursor: string | null): Promise<PostPage> {
+  try {
+    return await listGroupPosts(ctx, slug, { cursor: cursor ?? undefined, limit: 20 });
+  } catch (error) {
+    if (error instanceof DomainError && error.status === 400) return listGroupPosts(ctx, slug, { limit: 20 });
     throw error;
   }
 }

@@ -3,6 +3,8 @@ import type { Route } from "./+types/people.$handle";
 import { FollowButton } from "../components/follow-button";
 import { FormAlert } from "../components/form-field";
 import { MemberList } from "../components/member-list";
+import { ProfilePosts } from "../components/profile-posts";
+import { profilePostsPage } from "../lib/post-form.server";
 import { externalHref, SOCIAL_NETWORK_LABELS } from "../lib/social-links";
 import { serverContext } from "../server-context";
 import { DomainError } from "../../worker/errors";
@@ -64,6 +66,7 @@ export async function loader({ params, request, context }: Route.LoaderArgs) {
     done: doneParam && doneParam in DONE_MESSAGES ? (doneParam as Done) : null,
     myBlocks: myBlocks?.data ?? [],
     myMutes: myMutes?.data ?? [],
+    posts: await profilePostsPage(ctx, person.handle, search),
   };
 }
 
@@ -194,6 +197,7 @@ export default function Person({ loaderData, actionData }: Route.ComponentProps)
       {confirm && <ConfirmPanel handle={person.handle} what={confirm} />}
       {!isMe && signedIn && relationship && !confirm && <SafetyMenu handle={person.handle} blocking={relationship.blocking} muting={relationship.muting} />}
       {isMe && <OwnSafetyLists handle={person.handle} blocks={myBlocks} mutes={myMutes} />}
+      <ProfilePosts handle={person.handle} displayName={person.displayName} page={loaderData.posts.page} tab={loaderData.posts.tab} signedIn={signedIn} />
     </article>
   );
 }
