@@ -153,6 +153,25 @@ describe("joining and leaving", () => {
     expect((await getGroup(group.slug)).memberCount).toBe(2);
   });
 
+  it("keeps one request and tells the admin once when a member asks 10 times at once", async () => {
+    const [ana, bea] = await Promise.all([dancer(), dancer()]);
+    const group = await createGroup(ana, { name: "Racing Requests", visibility: "private" });
+    const statuses = (await Promise.all(Array.from({ length: 10 }, () => join(bea, group.slug)))).map((r) => r.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    const rows = await env.DB.prepare("SELECT count(*) AS n FROM group_members WHERE group_id = ? AND user_id = ?").bind(group.id, bea.user.id).first<{ n: number }>();
+    expect(rows!.n).toBe(1);
+    expect(await notificationsOf(ana, "group_join_request")).toHaveLength(1);
+  });
+
+  it("counts every member when 15 join a public group at once", async () => {
+    const ana = await dancer();
+    const group = await createGroup(ana, { name: "Racing Joins" });
+    const joiners: Member[] = [];
+    for (let i = 0; i < 15; i++) joiners.push(await dancer());
+    expect((await Promise.all(joiners.map((j) => join(j, group.slug)))).every((r) => r.status === 201)).toBe(true);
+    expect((await getGroup(group.slug)).memberCount).toBe(16);
+  });
+
   it("keeps the only admin from leaving while others remain (409), until someone else is admin", async () => {
     const [ana, bea] = await Promise.all([dancer(), dancer()]);
     const group = await createGroup(ana, { name: "Admin Leaves" });
