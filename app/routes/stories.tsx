@@ -85,7 +85,9 @@ export default function Stories({ loaderData, actionData }: Route.ComponentProps
           Share a story
         </h2>
         {verified ? (
-          <Form method="post" encType="multipart/form-data" className="flex flex-col gap-3">
+          // Keyed by the loader's time: a successful post reloads the data and starts a fresh form
+          // (no leftover picture); a refused one keeps what was typed and uploaded.
+          <Form key={now} method="post" encType="multipart/form-data" className="flex flex-col gap-3">
             <input type="hidden" name="intent" value="post" />
             <FormAlert message={problems?.form} />
             <div className="flex flex-col gap-1">
