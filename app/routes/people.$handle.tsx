@@ -24,8 +24,7 @@ const DONE_MESSAGES = {
 } as const;
 type Done = keyof typeof DONE_MESSAGES;
 
-const INTENTS = ["follow", "unfollow", "block", "unblock", "mute", "unmute"] as const;
-type Intent = (typeof INTENTS)[number];
+type Intent = "follow" | "unfollow" | "block" | "unblock" | "mute" | "unmute";
 
 /** Blocks and mutes listed on your own profile, so they can be undone. */
 const OWN_LIST_SIZE = 50;
@@ -70,7 +69,7 @@ export async function loader({ params, request, context }: Route.LoaderArgs) {
   };
 }
 
-/** Follow, block and mute forms; each also works from other pages through `returnTo`-free redirects back here. */
+/** Follow, block and mute forms post here; undoing from your own profile names the member in `target`. */
 export async function action({ params, request, context }: Route.ActionArgs) {
   const { ctx } = context.get(serverContext);
   const handle = parseHandle(params.handle);
