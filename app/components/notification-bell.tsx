@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from "react";
+import { useRevalidator } from "react-router";
 import type { NotificationDto } from "../../worker/schemas/notifications";
 
 type LiveMessage = { type: "notification"; item: NotificationDto; unreadCount: number } | { type: "read"; unreadCount: number };
@@ -60,12 +61,15 @@ export function notificationText(item: Pick<NotificationDto, "type" | "data" | "
  * The bell in the header: a plain link to /notifications with the unread count rendered on
  * the server, so it works without JavaScript. With JavaScript it opens the member's live
  * channel, updates the count and reads new notifications out through an aria-live region;
- * a dropped line reconnects with exponential backoff.
+ * a dropped line reconnects with exponential backoff, after revalidating the page's data.
  */
 export function NotificationBell({ unreadCount }: { unreadCount: number }) {
   const [count, setCount] = useState(unreadCount);
   const [announcement, setAnnouncement] = useState("");
   const backoff = useRef(1_000);
+  const revalidator = useRevalidator();
+  const revalidate = useRef(revalidator.revalidate);
+  revalidate.current = revalidator.revalidate;
 
   // A navigation re-runs the root loader: trust its fresh count.
   useEffect(() => setCount(unreadCount), [unreadCount]);
@@ -97,7 +101,13 @@ export function NotificationBell({ unreadCount }: { unreadCount: number }) {
       socket.addEventListener("close", () => {
         clearInterval(ping);
         if (stopped) return;
-        retry = setTimeout(connect, backoff.current);
+        // Reload the page's data first: a page request renews an expired access cookie (the
+        // socket's own upgrade cannot), and the count catches up on what arrived meanwhile.
+        retry = setTimeout(() => {
+          void Promise.resolve(revalidate.current())
+            .catch(() => undefined)
+            .finally(() => !stopped && connect());
+        }, backoff.current);
         backoff.current = Math.min(MAX_BACKOFF_MS, backoff.current * 2);
       });
     };
