@@ -2,7 +2,7 @@ import { createScheduledController, env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../db/client";
 import { runScheduled } from "../worker/scheduled";
-import { claimMedia, type MediaDto } from "../worker/services/media";
+import { claimMedia, mediaIdsFromForm, type MediaDto } from "../worker/services/media";
 import type { Ctx } from "../worker/env";
 import { BASE, member } from "./accounts";
 import { verifiedMember } from "./event-factory";
@@ -208,6 +208,40 @@ describe("claiming media", () => {
     const picture = await uploaded(ana.accessToken);
     const results = await Promise.allSettled(Array.from({ length: 5 }, () => claimMedia(ctxFor(), ana.user.id, [picture.id])));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+  });
+});
+
+describe("pictures sent with a page form (no JavaScript)", () => {
+  const memberCtx = (account: Awaited<ReturnType<typeof verifiedMember>>): Ctx => ({
+    ...ctxFor(),
+    user: { id: account.user.id, handle: account.user.handle, displayName: "", roles: [], emailVerified: true, sessionId: "" },
+  });
+  const count = async (ownerId: string) => (await env.DB.prepare("SELECT count(*) AS n FROM media WHERE owner_id = ?").bind(ownerId).first<{ n: number }>())!.n;
+
+  it("stores the files after the ids MediaUpload wrote, skipping empty inputs", async () => {
+    const ana = await verifiedMember();
+    const first = await (await upload(ana.accessToken, photoPng)).json<MediaDto>();
+    const form = new FormData();
+    form.append("mediaIds", first.id);
+    form.append("files", new File([new Uint8Array(photoJpeg)], "a.jpg"));
+    form.append("files", new File([], ""));
+    const ids = await mediaIdsFromForm(memberCtx(ana), form);
+    expect(ids).toHaveLength(2);
+    expect(ids[0]).toBe(first.id);
+    expect(await count(ana.user.id)).toBe(2);
+  });
+
+  it("stores none when one file is refused, and refuses more than six", async () => {
+    const ana = await verifiedMember();
+    const form = new FormData();
+    form.append("files", new File([new Uint8Array(photoJpeg)], "good.jpg"));
+    form.append("files", new File([text("<svg/>")], "bad.png"));
+    await expect(mediaIdsFromForm(memberCtx(ana), form)).rejects.toMatchObject({ status: 415, errors: [{ path: "files" }] });
+    expect(await count(ana.user.id)).toBe(0);
+    const seven = new FormData();
+    for (let i = 0; i < 7; i++) seven.append("files", new File([new Uint8Array(photoPng)], `${i}.png`));
+    await expect(mediaIdsFromForm(memberCtx(ana), seven)).rejects.toMatchObject({ status: 400, errors: [{ path: "files" }] });
+    expect(await count(ana.user.id)).toBe(0);
   });
 });
 

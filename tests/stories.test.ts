@@ -243,6 +243,13 @@ describe("the /stories page", () => {
     expect(refused.status).toBe(415);
     expect(await refused.text()).toContain("must be a JPEG, PNG, WebP or GIF picture");
 
+    const two = new FormData();
+    two.append("intent", "post");
+    for (const name of ["a.jpg", "b.jpg"]) two.append("files", new File([new Uint8Array(photoJpeg)], name, { type: "image/jpeg" }));
+    const tooMany = await postForm(cookie, two);
+    expect(tooMany.status).toBe(400);
+    expect(await tooMany.text()).toContain("files can hold one picture");
+
     const remove = await submit("/stories", { intent: "delete", storyId: story!.id }, { cookie });
     expect(remove.status).toBe(302);
     expect(await env.DB.prepare("SELECT id FROM stories WHERE id = ?").bind(story!.id).first()).toBeNull();

@@ -7,7 +7,7 @@ import { fromDomainError, type FormProblems } from "../lib/form-problems";
 import { serverContext } from "../server-context";
 import { DomainError } from "../../worker/errors";
 import { STORY_TEXT_MAX } from "../../worker/schemas/stories";
-import { uploadMediaFiles } from "../../worker/services/media";
+import { mediaIdsFromForm } from "../../worker/services/media";
 import { createStory, deleteStory, listStoryGroups } from "../../worker/services/stories";
 
 const PAGE_SIZE = 30;
@@ -42,15 +42,9 @@ export async function action({ request, context }: Route.ActionArgs) {
     }
   }
   const text = String(form.get("text") ?? "");
-  const files = form.getAll("files").filter((value): value is File => value instanceof File && value.size > 0);
-  const mediaIds = form.getAll("mediaIds").map(String).filter(Boolean);
-  if (files.length + mediaIds.length > 1) {
-    return data<ActionResult>({ problems: { fields: { files: "A story has one picture; remove the others." } }, text, media: [] }, { status: 400 });
-  }
   try {
     // Without JavaScript the picture comes as a file; with it, already uploaded, as an id.
-    const uploaded = files.length > 0 ? await uploadMediaFiles(ctx, files, "files") : [];
-    const mediaId = uploaded[0]?.id ?? mediaIds[0];
+    const [mediaId] = await mediaIdsFromForm(ctx, form, { field: "files", max: 1 });
     await createStory(ctx, { text: text || undefined, mediaId });
     return redirect(`/stories?posted=1#${ctx.user.handle}`);
   } catch (error) {

@@ -122,6 +122,23 @@ export async function uploadMediaFiles(ctx: Ctx, files: File[], field = "files")
   return stored;
 }
 
+/**
+ * The pictures a page form carries, as media ids for `claimMedia`: the `mediaIds` that
+ * MediaUpload wrote (JavaScript uploaded them already) followed by any files sent in `field`
+ * (no JavaScript), which are checked and stored here. At most `max` in all; errors name `field`.
+ */
+export async function mediaIdsFromForm(ctx: Ctx, form: FormData, { field = "files", max = MAX_MEDIA_PER_POST }: { field?: string; max?: number } = {}): Promise<string[]> {
+  const ids = form
+    .getAll("mediaIds")
+    .map(String)
+    .filter((id) => id !== "");
+  const files = form.getAll(field).filter((value): value is File => value instanceof File && value.size > 0);
+  if (ids.length + files.length > max) throw Invalid.field(field, max === 1 ? `${field} can hold one picture` : `${field} can hold at most ${max} pictures`);
+  if (files.length === 0) return ids;
+  const uploaded = await uploadMediaFiles(ctx, files, field);
+  return [...ids, ...uploaded.map((m) => m.id)];
+}
+
 /** The stored picture for GET /media/{id}: anyone holding the id may see it (a capability URL). */
 export async function getMediaObject(ctx: Ctx, id: string): Promise<{ object: R2ObjectBody | R2Object; contentType: string }> {
   const notFound = () => new NotFound("No picture with this id.");
