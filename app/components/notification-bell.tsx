@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import { useRevalidator } from "react-router";
 import type { NotificationDto } from "../../worker/schemas/notifications";
+import { notificationText } from "../lib/notification-text";
 
 type LiveMessage = { type: "notification"; item: NotificationDto; unreadCount: number } | { type: "read"; unreadCount: number };
 
@@ -9,53 +10,6 @@ const MAX_BACKOFF_MS = 30_000;
 const PING_EVERY_MS = 45_000;
 
 const countLabel = (n: number) => (n > 999 ? "999+" : String(n));
-
-function actorsText(names: string[], total: number): string {
-  const [first, second] = names;
-  if (!first) return "Someone";
-  if (total <= 1) return first;
-  if (total === 2 && second) return `${first} and ${second}`;
-  return `${first} and ${total - 1} others`;
-}
-
-function titleOf(data: NotificationDto["data"], fallback: string): string {
-  const title = data.title ?? data.groupName ?? data.eventTitle;
-  return typeof title === "string" && title.trim() ? title : fallback;
-}
-
-/**
- * One line for one notification or a group of alike ones ("Ana and 4 others reacted to
- * your post"). Plain text: React escapes it wherever it is rendered.
- */
-export function notificationText(item: Pick<NotificationDto, "type" | "data" | "actor">, actorNames: string[] = item.actor ? [item.actor.displayName] : [], actorCount = actorNames.length): string {
-  const who = actorsText(actorNames, actorCount);
-  switch (item.type) {
-    case "follow":
-      return `${who} started following you`;
-    case "comment":
-      return `${who} commented on your post`;
-    case "reply":
-      return `${who} replied to your comment`;
-    case "reaction":
-      return `${who} reacted to your post`;
-    case "mention":
-      return `${who} mentioned you`;
-    case "rsvp_promotion":
-      return `A place opened up: you're going to ${titleOf(item.data, "an event")}`;
-    case "event_change":
-      return `${titleOf(item.data, "An event you registered for")} changed: check the new date, time or place`;
-    case "event_cancellation":
-      return `${titleOf(item.data, "An event you registered for")} was cancelled`;
-    case "group_join_approved":
-      return `You're now a member of ${titleOf(item.data, "a group")}`;
-    case "group_join_request":
-      return `${who} asked to join ${titleOf(item.data, "your group")}`;
-    case "message":
-      return `${who} sent you a message`;
-    case "moderation_outcome":
-      return "We reviewed a report: see the outcome";
-  }
-}
 
 /**
  * The bell in the header: a plain link to /notifications with the unread count rendered on

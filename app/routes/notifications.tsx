@@ -1,9 +1,8 @@
 import { Form, redirect } from "react-router";
 import type { Route } from "./+types/notifications";
-import { notificationText } from "../components/notification-bell";
+import { groupNotifications, notificationText, type NotificationGroup } from "../lib/notification-text";
 import { serverContext } from "../server-context";
 import { UUID_PATTERN } from "../../worker/lib/ids";
-import type { NotificationDto } from "../../worker/schemas/notifications";
 import { listNotifications, markNotificationsRead } from "../../worker/services/notifications";
 
 export const meta: Route.MetaFunction = () => [{ title: "Notifications — Mundo Tango" }];
@@ -36,36 +35,6 @@ export async function action({ request, context }: Route.ActionArgs) {
     if (ids.length > 0) await markNotificationsRead(ctx, { ids });
   }
   return redirect("/notifications");
-}
-
-export interface NotificationGroup {
-  key: string;
-  items: NotificationDto[];
-  /** Distinct actors, newest first. */
-  actorNames: string[];
-  unread: boolean;
-}
-
-/**
- * Consecutive notifications of the same kind about the same thing (and equally read or
- * unread) become one line: "Ana and 4 others reacted to your post". Follows are about each
- * follower, so consecutive follows group by kind alone.
- */
-export function groupNotifications(items: NotificationDto[]): NotificationGroup[] {
-  const groups: NotificationGroup[] = [];
-  for (const item of items) {
-    const key = item.type === "follow" ? "follow" : `${item.type}:${item.subject.type}:${item.subject.id}`;
-    const unread = item.readAt === null;
-    const last = groups.at(-1);
-    const groupable = item.actor !== null && !["rsvp_promotion", "event_change", "event_cancellation"].includes(item.type);
-    if (last && groupable && last.key === key && last.unread === unread) {
-      last.items.push(item);
-      if (item.actor && !last.actorNames.includes(item.actor.displayName)) last.actorNames.push(item.actor.displayName);
-      continue;
-    }
-    groups.push({ key, items: [item], actorNames: item.actor ? [item.actor.displayName] : [], unread });
-  }
-  return groups;
 }
 
 const when = (iso: string) => new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(iso)) + " UTC";
