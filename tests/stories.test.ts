@@ -77,6 +77,14 @@ describe("stories", () => {
     expect(again.status).toBe(400);
   });
 
+  it("are at most 30 at a time per member", async () => {
+    const ana = await dancer("ana");
+    for (let i = 0; i < 30; i++) await postStory(ana, { text: `story ${i}` });
+    const res = await api("/stories", { method: "POST", token: ana.accessToken, json: { text: "one too many" } });
+    expect(res.status).toBe(409);
+    expect((await res.json<{ detail: string }>()).detail).toMatch(/30 stories/);
+  });
+
   it("need a confirmed email to post", async () => {
     const unverified = await member({ handle: nextHandle("new") });
     const res = await api("/stories", { method: "POST", token: unverified.accessToken, json: { text: "hola" } });
