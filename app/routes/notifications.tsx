@@ -91,7 +91,7 @@ export default function Notifications({ loaderData }: Route.ComponentProps) {
                     {text}
                   </a>
                   {excerpt && <p className="mt-1 line-clamp-2 text-sm text-stone-600">“{excerpt}”</p>}
-                  <p className="mt-1 text-xs text-stone-500">
+                  <p className="mt-1 text-xs text-stone-600">
                     <time dateTime={first.createdAt}>{when(first.createdAt)}</time>
                   </p>
                 </div>
