@@ -251,6 +251,20 @@ describe("GET /search?type=groups", () => {
   });
 });
 
+describe("the seeded world", () => {
+  it("finds seeded posts by an accented word typed without accents", async () => {
+    const page = await search<PostResult>("que noche", "posts", undefined, "&limit=50");
+    expect(page.data.length).toBeGreaterThan(0);
+    for (const p of page.data) expect(p.excerpt).toMatch(/Qué noche/);
+  });
+
+  it("finds seeded interest groups, private ones included", async () => {
+    const page = await search<GroupResult>("tango nuevo lab", "groups", undefined, "&limit=50");
+    expect(page.data.length).toBeGreaterThan(10);
+    expect(page.data.every((g) => g.visibility === "private" && g.memberCount >= 1)).toBe(true);
+  });
+});
+
 describe("paging", () => {
   it("pages through every result once, best first, with an opaque cursor", async () => {
     const w = word();

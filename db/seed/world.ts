@@ -1,5 +1,5 @@
 import { TZDate } from "@date-fns/tz";
-import type { EventType, TangoRole } from "../schema";
+import type { EventType, PostVisibility, ReactionType, TangoRole } from "../schema";
 import { uuidv7 } from "../../worker/lib/ids.ts";
 import { occurrenceKeyOf } from "../../worker/lib/occurrence-key.ts";
 import { eventSearchText } from "../../worker/lib/search-text.ts";
@@ -52,7 +52,34 @@ export interface EventRow { id: string; title: string; search_text: string; type
 export interface OrganizerRow { event_id: string; user_id: string; role: "owner"; added_at: string }
 export interface OccurrenceRow { event_id: string; occurrence_key: string; city_id: string; type: EventType; starts_at: string; ends_at: string; status: "scheduled" }
 
-export interface World {
+export interface GroupRow { id: string; slug: string; name: string; description: string; visibility: "public" | "private"; kind: "interest"; city_id: string; created_by: string; created_at: string }
+export interface PostRow { id: string; author_id: string; body: string; visibility: PostVisibility; group_id: string | null; event_id: string | null; city_id: string; created_at: string }
+export interface CommentRow { id: string; post_id: string; author_id: string; parent_id: null; body: string; created_at: string }
+
+/**
+ * The community. The big relations are kept as flat lists of indexes into `users` and
+ * `posts` (not objects), so a bench-scale world of two million follows stays small in memory
+ * and in SQL (db/seed/sql.ts joins the indexes back to ids through rowids).
+ */
+export interface Community {
+  /** follower, followee, follower, followee, … as indexes into `users`. */
+  follows: number[];
+  /** Interest groups; every city also has its community group, made in SQL (db/seed/sql.ts). */
+  groups: GroupRow[];
+  /** group index, member index, role (0 admin, 2 member), … : interest group memberships. */
+  groupMembers: number[];
+  posts: PostRow[];
+  comments: CommentRow[];
+  /** post index, member index, type index (REACTION_TYPES), … */
+  reactions: number[];
+}
+
+export const REACTION_TYPES: readonly ReactionType[] = ["like", "love", "fire", "applause"];
+/** The member the bench signs in as: follows FEED_BENCH_FOLLOWEES others, in Buenos Aires. */
+export const FEED_BENCH_MEMBER_INDEX = 0;
+export const FEED_BENCH_FOLLOWEES = 250;
+
+export interface World extends Community {
   cities: CityRow[];
   venues: VenueRow[];
   users: UserRow[];
@@ -204,7 +231,131 @@ export function generateWorld({ scale, today, seed = 20261122 }: WorldOptions): 
     occurrences.push({ event_id: e.id, occurrence_key: occurrenceKeyOf(e.starts_at), city_id: e.city_id, type: e.type, starts_at: e.starts_at, ends_at: e.ends_at, status: "scheduled" });
   }
 
-  return { cities, venues, users, events, series, eventOrganizers, occurrences };
+  const community = generateCommunity(random, { users, cities, series, today });
+  return { cities, venues, users, events, series, eventOrganizers, occurrences, ...community };
+}
+
+const INTEREST_GROUPS = [
+  { name: "Vals lovers", description: "Dancers who live for the vals tanda: practice nights and playlists." },
+  { name: "Milongueros de la vieja guardia", description: "Close embrace, códigos and the old orchestras. Cabeceo spoken here." },
+  { name: "Tango nuevo lab", description: "Experiments, volcadas and alternative music. Privada: ask to join." },
+];
+
+const POST_OPENERS = ["¡Qué noche en la milonga!", "Gracias a todos por la práctica de hoy.", "Anoche bailé una tanda de D'Arienzo inolvidable.", "Canción del día: La Cumparsita.", "First milonga after a long winter, corazón lleno.", "Buscando pareja para el festival de marzo.", "Qué lindo abrazo en la práctica.", "The DJ played Pugliese at 3 a.m. and nobody left.", "Aprendiendo ochos cortados, paso a paso.", "Música, abrazo y amigos: eso es el tango."];
+const POST_CLOSERS = ["#tango", "#milonga", "#vals", "#abrazo", "#práctica", "#tangolife", "#cabeceo", ""];
+const COMMENTS = ["¡Qué lindo!", "See you next week!", "Gracias por compartir.", "That tanda was magic.", "¡Me encantó!", "Next time I'm coming too.", "Abrazo grande."];
+
+/**
+ * Follows skewed toward a few popular members (teachers, DJs), city communities for everyone,
+ * three interest groups per city, posts (public, followers-only, group; some memories of a
+ * series in the author's city) over the last 60 days, with comments and reactions.
+ */
+function generateCommunity(random: Random, { users, cities, series, today }: { users: UserRow[]; cities: CityRow[]; series: EventRow[]; today: Date }): Community {
+  const n = users.length;
+  const cityCount = cities.length;
+  const cityIndexOf = (i: number) => i % cityCount;
+  // Members are assigned to cities round-robin: the k-th member of city c is c + k * cityCount.
+  const membersInCity = (c: number) => Math.floor((n - 1 - c) / cityCount) + 1;
+  const nthInCity = (c: number, k: number) => c + k * cityCount;
+  // Skewed pick: r³ crowds toward index 0, so the first members of each list are the popular ones.
+  const skewed = (size: number) => Math.min(size - 1, Math.floor(size * random.next() ** 3));
+
+  const follows: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (i === FEED_BENCH_MEMBER_INDEX) {
+      // The bench's reader follows the first members of every city: the popular, prolific ones.
+      for (let followee = 0; followee <= Math.min(FEED_BENCH_FOLLOWEES, n - 1); followee++) if (followee !== i) follows.push(i, followee);
+      continue;
+    }
+    const target = Math.min(random.int(10, 30), n - 1);
+    const chosen = new Set<number>();
+    const c = cityIndexOf(i);
+    for (let tries = 0; chosen.size < target && tries < target * 4; tries++) {
+      // Two in three follows stay in the member's city; the rest go to the global favourites.
+      const followee = random.next() < 0.66 ? nthInCity(c, skewed(membersInCity(c))) : skewed(n);
+      if (followee !== i) chosen.add(followee);
+    }
+    for (const followee of chosen) follows.push(i, followee);
+  }
+
+  const groups: GroupRow[] = [];
+  const groupMembers: number[] = [];
+  const groupsOfCity: number[][] = cities.map(() => []);
+  cities.forEach((city, c) => {
+    INTEREST_GROUPS.forEach((g, k) => {
+      const creator = nthInCity(c, k);
+      if (creator >= n) return;
+      const index = groups.length;
+      groups.push({
+        id: uuidv7(today.getTime() - 200 * 86_400_000 + index, random.bytes(10)),
+        slug: `${slugify(g.name)}-${city.slug}`.slice(0, 60),
+        name: `${g.name} ${city.name}`,
+        description: g.description,
+        visibility: k === 2 ? "private" : "public",
+        kind: "interest",
+        city_id: city.id,
+        created_by: users[creator]!.id,
+        created_at: new Date(today.getTime() - 200 * 86_400_000 + index).toISOString(),
+      });
+      groupsOfCity[c]!.push(index);
+      groupMembers.push(index, creator, 0);
+      for (let k2 = 0; k2 < membersInCity(c); k2++) {
+        const member = nthInCity(c, k2);
+        if (member !== creator && random.next() < 0.25) groupMembers.push(index, member, 2);
+      }
+    });
+  });
+  const memberGroups = new Map<number, number[]>();
+  for (let j = 0; j < groupMembers.length; j += 3) {
+    const list = memberGroups.get(groupMembers[j + 1]!) ?? [];
+    list.push(groupMembers[j]!);
+    memberGroups.set(groupMembers[j + 1]!, list);
+  }
+
+  const posts: PostRow[] = [];
+  const comments: CommentRow[] = [];
+  const reactions: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = cityIndexOf(i);
+    const count = random.int(0, 3);
+    for (let k = 0; k < count; k++) {
+      const at = today.getTime() - random.int(1, 60 * 24 * 60) * 60_000;
+      const roll = random.next();
+      const mine = memberGroups.get(i);
+      const visibility: PostVisibility = roll < 0.6 || (roll >= 0.85 && !mine) ? "public" : roll < 0.85 ? "followers" : "group";
+      const closer = random.pick(POST_CLOSERS);
+      const memory = visibility === "public" && random.next() < 0.25 ? series[c * 2 + random.int(0, 1)] : undefined;
+      const body = `${random.pick(POST_OPENERS)}${memory ? ` ${memory.title}.` : ""}${closer ? ` ${closer}` : ""}`;
+      const postIndex = posts.length;
+      const post: PostRow = {
+        id: uuidv7(at, random.bytes(10)),
+        author_id: users[i]!.id,
+        body,
+        visibility,
+        group_id: visibility === "group" ? groups[random.pick(mine!)]!.id : null,
+        event_id: memory?.id ?? null,
+        city_id: cities[c]!.id,
+        created_at: new Date(at).toISOString(),
+      };
+      posts.push(post);
+      const reactors = new Set<number>();
+      const reactionCount = random.int(0, 4);
+      for (let r = 0; r < reactionCount; r++) reactors.add(nthInCity(c, skewed(membersInCity(c))));
+      for (const reactor of reactors) reactions.push(postIndex, reactor, random.int(0, REACTION_TYPES.length - 1));
+      if (random.next() < 0.4) {
+        const commentAt = Math.min(at + random.int(5, 600) * 60_000, today.getTime());
+        comments.push({
+          id: uuidv7(commentAt, random.bytes(10)),
+          post_id: post.id,
+          author_id: users[nthInCity(c, skewed(membersInCity(c)))]!.id,
+          parent_id: null,
+          body: random.pick(COMMENTS),
+          created_at: new Date(commentAt).toISOString(),
+        });
+      }
+    }
+  }
+  return { follows, groups, groupMembers, posts, comments, reactions };
 }
 
 const SERIES_PER_CITY = 2;
