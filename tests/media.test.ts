@@ -2,7 +2,7 @@ import { createScheduledController, env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../db/client";
 import { runScheduled } from "../worker/scheduled";
-import { claimMedia, mediaIdsFromForm, type MediaDto } from "../worker/services/media";
+import { claimMedia, deleteMediaObjectsOf, mediaIdsFromForm, type MediaDto } from "../worker/services/media";
 import type { Ctx } from "../worker/env";
 import { BASE, member } from "./accounts";
 import { verifiedMember } from "./event-factory";
@@ -242,6 +242,21 @@ describe("pictures sent with a page form (no JavaScript)", () => {
     for (let i = 0; i < 7; i++) seven.append("files", new File([new Uint8Array(photoPng)], `${i}.png`));
     await expect(mediaIdsFromForm(memberCtx(ana), seven)).rejects.toMatchObject({ status: 400, errors: [{ path: "files" }] });
     expect(await count(ana.user.id)).toBe(0);
+  });
+});
+
+describe("account deletion", () => {
+  it("can remove every picture a member uploaded from R2, and only theirs", async () => {
+    const ana = await verifiedMember();
+    const ben = await verifiedMember();
+    await upload(ana.accessToken, photoPng);
+    await upload(ana.accessToken, photoJpeg);
+    const bens = await (await upload(ben.accessToken, photoPng)).json<MediaDto>();
+    expect(await deleteMediaObjectsOf(env, ana.user.id)).toBe(2);
+    expect((await env.MEDIA.list({ prefix: `media/${ana.user.id}/` })).objects).toHaveLength(0);
+    const stillThere = await SELF.fetch(`${BASE}${bens.url}`);
+    expect(stillThere.status).toBe(200);
+    await stillThere.body?.cancel();
   });
 });
 

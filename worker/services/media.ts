@@ -226,3 +226,20 @@ export async function sweepMedia(ctx: Pick<Ctx, "db" | "env">, now: Date = new D
   if (deleted > 0) log("info", "media.swept", { unattached: unattached.length, orphaned: orphaned.length });
   return deleted;
 }
+
+/**
+ * Account deletion: every picture a member uploaded (R2 objects under `media/<owner>/`). The
+ * rows go by ON DELETE CASCADE with the user; the objects would stay behind unreachable, so
+ * whoever deletes an account calls this too (before or after the row, the prefix is enough).
+ */
+export async function deleteMediaObjectsOf(env: Pick<Ctx["env"], "MEDIA">, ownerId: string): Promise<number> {
+  let deleted = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await env.MEDIA.list({ prefix: `media/${ownerId}/`, cursor, limit: 1000 });
+    if (page.objects.length > 0) await env.MEDIA.delete(page.objects.map((object) => object.key));
+    deleted += page.objects.length;
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor);
+  return deleted;
+}
