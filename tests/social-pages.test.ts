@@ -132,14 +132,21 @@ describe("groups pages", () => {
   });
 
   it("put my city's community first and say when my city has no other groups", async () => {
+    // A new city: no interest groups yet, and its community comes into being when a member moves there.
+    await env.DB.prepare(
+      "INSERT INTO cities (id, slug, name, country, country_code, continent, time_zone, latitude, longitude) VALUES (?, 'cordoba-ar', 'Córdoba', 'Argentina', 'AR', 'South America', 'America/Argentina/Cordoba', -31.4, -64.2)",
+    )
+      .bind(crypto.randomUUID())
+      .run();
     const ana = await dancer();
-    await api("/me", { method: "PATCH", token: ana.accessToken, json: { homeCity: "tokyo" } });
+    expect((await api("/me", { method: "PATCH", token: ana.accessToken, json: { homeCity: "cordoba-ar" } })).status).toBe(200);
     const cookie = await signIn(ana);
     const html = await text(await page("/groups", cookie));
     expect(html).toContain("My groups");
-    expect(html).toContain("In Tokyo");
+    expect(html).toContain("In Córdoba");
     expect(html).toContain("No groups in your city yet — ");
-    expect(html).toContain('href="/groups/tokyo"');
+    expect(html).toContain('href="/groups/cordoba-ar"');
+    expect(html).toContain("Córdoba tango community");
   });
 
   it("create a group with the form and open its page", async () => {
