@@ -6,12 +6,15 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { FEED_BENCH_MEMBER_INDEX, generateWorld } from "../db/seed/world.ts";
+import { hashPassword } from "../worker/lib/password.ts";
 import { seedLocalDatabase } from "./seed.ts";
 import { wrangler } from "./wrangler.ts";
 
 // autocannon ships no types; this is the slice of its programmatic API the bench uses.
 interface AutocannonOptions {
   url: string;
+  headers?: Record<string, string>;
   connections: number;
   duration: number;
   warmup?: { connections: number; duration: number };
@@ -57,12 +60,47 @@ export function prepareBenchDatabase(stateDir: string, scale: number, { reseed =
   writeFileSync(markerPath, JSON.stringify({ scale, seededOn: new Date().toISOString() } satisfies ScaleMarker) + "\n");
 }
 
-export function countDataset(stateDir: string): { members: number; events: number } {
-  const sql = "SELECT (SELECT count(*) FROM users) AS members, (SELECT count(*) FROM events) AS events";
+export interface Dataset {
+  members: number;
+  events: number;
+  posts: number;
+  follows: number;
+}
+
+export function countDataset(stateDir: string): Dataset {
+  const sql =
+    "SELECT (SELECT count(*) FROM users) AS members, (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM posts) AS posts, (SELECT count(*) FROM follows) AS follows";
   const out = wrangler(["d1", "execute", "DB", "--local", "--persist-to", stateDir, "--json", "--command", sql]);
-  const row = (JSON.parse(out) as { results: { members: number; events: number }[] }[])[0]?.results[0];
+  const row = (JSON.parse(out) as { results: Dataset[] }[])[0]?.results[0];
   if (!row) throw new Error(`Unexpected answer counting the bench dataset:\n${out}`);
   return row;
+}
+
+/** The seeded reader of the feed routes: the world's member who follows FEED_BENCH_FOLLOWEES others. */
+export const BENCH_PASSWORD = "bench-milonga-under-the-stars-42";
+
+/**
+ * Gives the seeded bench member a known password and a confirmed email, straight in the bench
+ * database (seeded accounts have no password). Its handle is the same at every scale: the
+ * world draws members before anything that depends on the scale.
+ */
+export async function prepareBenchMember(stateDir: string): Promise<{ email: string; handle: string }> {
+  const member = generateWorld({ scale: 1, today: new Date() }).users[FEED_BENCH_MEMBER_INDEX]!;
+  const hash = await hashPassword(BENCH_PASSWORD);
+  const sql = `UPDATE users SET password_hash = '${hash}', email_verified_at = coalesce(email_verified_at, '${new Date().toISOString()}') WHERE handle = '${member.handle}'`;
+  wrangler(["d1", "execute", "DB", "--local", "--persist-to", stateDir, "--command", sql]);
+  return { email: member.email, handle: member.handle };
+}
+
+/** Signs the bench member in through the API: the access token lasts 15 minutes, longer than a run. */
+export async function signInBenchMember(baseUrl: string, email: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, password: BENCH_PASSWORD }),
+  });
+  if (res.status !== 200) throw new Error(`The bench member could not sign in: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { accessToken: string }).accessToken;
 }
 
 /** `preferred` when nothing listens there, otherwise any free port the OS offers. */
@@ -100,15 +138,16 @@ export interface RouteResult {
 export async function measureRoute(
   baseUrl: string,
   route: string,
-  { connections, duration, warmup }: { connections: number; duration: number; warmup: number },
+  { connections, duration, warmup, token }: { connections: number; duration: number; warmup: number; token?: string },
 ): Promise<RouteResult> {
   const times: number[] = [];
-  const run = autocannon({ url: baseUrl + route, connections, duration, warmup: { connections, duration: warmup } });
+  const headers = token ? { Authorization: `Bearer ${token}` } : undefined;
+  const run = autocannon({ url: baseUrl + route, headers, connections, duration, warmup: { connections, duration: warmup } });
   run.on("response", (_client, _status, _bytes, ms) => times.push(ms));
   const result = await run;
   times.sort((a, b) => a - b);
   return {
-    route,
+    route: token ? `${route} (signed in)` : route,
     requests: result.requests.total,
     requestsPerSecond: result.requests.total / result.duration,
     p50Ms: percentile(times, 50),

@@ -13,6 +13,10 @@
  *   /                                           the home page, server-rendered
  *   /cities/buenos-aires                        the city page, server-rendered
  *   /events/<id>                                an event page, server-rendered
+ *   /api/v1/feed (signed in)                    the following feed of a member who follows 250 others
+ *   /api/v1/feed?tab=city (signed in)           public posts and memories of that member's city
+ *   /api/v1/search?q=milonga&type=posts         full-text search over posts, visibility applied
+ *   /api/v1/search?q=milonga&type=people        full-text search over members
  *
  * Absolute numbers depend on the machine and whatever else it is doing, so each route is
  * also reported as a ratio to the hello-world route measured in the same run: that ratio
@@ -27,13 +31,27 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { buildWorker } from "./build.ts";
 import { ensureDevVars } from "./dev-setup.ts";
-import { baselineOf, countDataset, formatTable, freePort, measureRoute, prepareBenchDatabase, withRatios, type RouteResult } from "./bench-lib.ts";
+import {
+  baselineOf,
+  countDataset,
+  formatTable,
+  freePort,
+  measureRoute,
+  prepareBenchDatabase,
+  prepareBenchMember,
+  signInBenchMember,
+  withRatios,
+  type RouteResult,
+} from "./bench-lib.ts";
 import { startWorker } from "./worker-server.ts";
 
 const STATE_DIR = ".bench/state";
 const RESULTS_PATH = ".bench/results.json";
 const HELLO = "/api/hello";
 const CITY_ROUTES = ["/api/health", "/api/v1/events?city=buenos-aires&limit=20", "/api/v1/events?city=buenos-aires&q=milonga&limit=20", "/", "/cities/buenos-aires"];
+/** Read as the seeded bench member (db/seed/world.ts FEED_BENCH_MEMBER_INDEX), who follows 250 members. */
+const MEMBER_ROUTES = ["/api/v1/feed?limit=20", "/api/v1/feed?tab=city&limit=20"];
+const SEARCH_ROUTES = ["/api/v1/search?q=milonga&type=posts&limit=20", "/api/v1/search?q=milonga&type=people&limit=20"];
 
 const { values } = parseArgs({
   options: {
@@ -73,9 +91,13 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 ensureDevVars();
 console.log("Building the Worker…");
 buildWorker({ quiet: true });
+const seedStarted = Date.now();
 prepareBenchDatabase(STATE_DIR, scale, { reseed: values.reseed });
+const benchMember = await prepareBenchMember(STATE_DIR);
 const dataset = countDataset(STATE_DIR);
-console.log(`Dataset: scale ${scale}, ${dataset.members} members, ${dataset.events} events.`);
+console.log(
+  `Dataset: scale ${scale}, ${dataset.members} members, ${dataset.events} events, ${dataset.posts} posts, ${dataset.follows} follows (ready in ${((Date.now() - seedStarted) / 1000).toFixed(0)} s).`,
+);
 
 // wrangler dev would print two lines per request (its own and the Worker's request log);
 // on a 2-core machine that printing competes with the Worker itself. Warnings still show.
@@ -96,11 +118,16 @@ try {
   const listing = (await (await fetch(`${server.url}/api/v1/events?city=buenos-aires&limit=1`)).json()) as { data: { eventId: string }[] };
   const eventId = listing.data[0]?.eventId;
   if (!eventId) throw new Error("The seeded world has no upcoming event in Buenos Aires.");
-  const ROUTES = [...CITY_ROUTES, `/api/v1/events/${eventId}`, `/events/${eventId}`];
+  const token = await signInBenchMember(server.url, benchMember.email);
+  const ROUTES: { route: string; token?: string }[] = [
+    ...[...CITY_ROUTES, `/api/v1/events/${eventId}`, `/events/${eventId}`].map((route) => ({ route })),
+    ...MEMBER_ROUTES.map((route) => ({ route, token })),
+    ...SEARCH_ROUTES.map((route) => ({ route })),
+  ];
   console.log(`Serving on ${server.url}; ${connections} connections, ${warmup} s warm-up and ${duration} s per route.`);
-  for (const route of [HELLO, ...ROUTES, HELLO]) {
-    const result = await measureRoute(server.url, route, { connections, duration, warmup });
-    console.log(`  ${route}: ${result.requestsPerSecond.toFixed(0)} req/s`);
+  for (const { route, token: as } of [{ route: HELLO }, ...ROUTES, { route: HELLO }]) {
+    const result = await measureRoute(server.url, route, { connections, duration, warmup, token: as });
+    console.log(`  ${result.route}: ${result.requestsPerSecond.toFixed(0)} req/s`);
     measured.push(result);
   }
 } finally {
