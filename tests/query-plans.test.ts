@@ -13,6 +13,7 @@ import { listGroupMembers, listGroups } from "../worker/services/groups";
 import { followerCount, followingCount, listFollowers, listFollowing } from "../worker/services/social-graph";
 import { listNotifications, unreadCountFor } from "../worker/services/notifications";
 import { sendNotificationDigests } from "../queues/jobs/notification-mail";
+import { search } from "../worker/services/search";
 import { seedWorld } from "./world";
 
 /** Tables that grow with the community; a full scan of one of them is a bug. */
@@ -216,4 +217,28 @@ describe("notifications are served by indexes (docs/notifications.md)", () => {
     const all = plans.flatMap((p) => p.plan).join("\n");
     expect(all).toMatch(/notifications_(user|unread)_idx \(user_id=\?/);
   });
+});
+
+describe("search starts from its full-text index and joins back by rowid (docs/search.md)", () => {
+  const TABLES = [...LARGE_TABLES, "posts", "follows", "group_members", "groups", "blocks", "mutes"];
+  const scans = (plan: string[]) => plan.filter((step) => TABLES.some((table) => new RegExp(`^SCAN ${table}\\b`).test(step) && !/USING (COVERING )?INDEX/.test(step)));
+  const sources = { people: ["search_people", "users"], events: ["search_events", "events"], posts: ["search_posts", "posts"], groups: ["search_groups", "groups"] } as const;
+
+  for (const [type, [fts, table]] of Object.entries(sources)) {
+    it(`${type}, for a visitor and for a member, on the first and a later page`, async () => {
+      const viewer = await env.DB.prepare("SELECT id FROM users LIMIT 1").first<{ id: string }>();
+      const plans = await plansFor(async (ctx) => {
+        const query = { q: "milonga tango", type: type as keyof typeof sources, limit: 20 };
+        await search(ctx, query);
+        await search({ ...ctx, user: { id: viewer!.id } as Ctx["user"] }, { ...query, cursor: encodeCursor({ o: 40 }) });
+      });
+      expect(plans).toHaveLength(2);
+      for (const { sql, plan } of plans) {
+        const detail = `${sql}\n${plan.join("\n")}`;
+        expect(scans(plan), detail).toEqual([]);
+        expect(plan.some((step) => new RegExp(`^SCAN ${fts} VIRTUAL TABLE INDEX`).test(step)), detail).toBe(true);
+        expect(plan.some((step) => new RegExp(`^SEARCH ${table} USING INTEGER PRIMARY KEY \\(rowid=\\?\\)`).test(step)), detail).toBe(true);
+      }
+    });
+  }
 });
