@@ -310,3 +310,14 @@ describe("posts on the group page", () => {
     expect(await (await page(`/groups/${g.slug}`, cookie)).text()).toContain("Posted from the group");
   });
 });
+
+describe("link previews on the post card", () => {
+  it("shows a ready preview's words, escaped, without loading the other site's picture", async () => {
+    const ana = await dancer("ana");
+    const p = await post(ana, { body: "See <https://tickets.example/milonga>" });
+    await env.DB.prepare("UPDATE link_previews SET status = 'ready', title = '<b>Tickets</b>', image_url = 'https://tracker.example/pixel.png' WHERE post_id = ?").bind(p.id).run();
+    const html = await (await page(`/posts/${p.id}`)).text();
+    expect(html).toContain("&lt;b&gt;Tickets&lt;/b&gt;");
+    expect(html).not.toMatch(/<img[^>]*tracker\.example/);
+  });
+});

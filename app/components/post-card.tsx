@@ -9,6 +9,19 @@ export function formatPostedAt(iso: string): string {
   return `${postedAt.format(new Date(iso))} UTC`;
 }
 
+/** Member-supplied URLs are links only when they are http(s). */
+function safeHttpUrl(url: string): string | undefined {
+  return /^https?:\/\//i.test(url) ? url : undefined;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return url;
+  }
+}
+
 export function Avatar({ author, size = 40 }: { author: PostDto["author"]; size?: number }) {
   if (author.avatarUrl) return <img src={author.avatarUrl} alt="" width={size} height={size} className="shrink-0 rounded-full object-cover" style={{ width: size, height: size }} />;
   return (
@@ -78,10 +91,11 @@ export function PostCard({ post, signedIn, returnTo, full = false }: { post: Pos
         </ul>
       )}
       {post.linkPreview && (
-        <a href={post.linkPreview.url} rel="nofollow ugc noopener" className="mt-3 flex gap-3 rounded-xl border border-stone-200 p-3 hover:bg-stone-50">
-          {post.linkPreview.imageUrl && <img src={post.linkPreview.imageUrl} alt="" className="h-16 w-16 shrink-0 rounded object-cover" loading="lazy" />}
-          <span className="min-w-0">
-            <span className="block truncate text-xs text-stone-600">{post.linkPreview.siteName ?? new URL(post.linkPreview.url).hostname}</span>
+        // The preview's picture is not shown: it lives on another site (our CSP allows only our own
+        // images), and loading it would tell that site who reads the post.
+        <a href={safeHttpUrl(post.linkPreview.url)} rel="nofollow ugc noopener" className="mt-3 block rounded-xl border border-stone-200 p-3 hover:bg-stone-50">
+          <span className="block min-w-0">
+            <span className="block truncate text-xs text-stone-600">{post.linkPreview.siteName ?? hostOf(post.linkPreview.url)}</span>
             <span className="block font-semibold text-ink">{post.linkPreview.title ?? post.linkPreview.url}</span>
             {post.linkPreview.description && <span className="line-clamp-2 block text-sm text-stone-600">{post.linkPreview.description}</span>}
           </span>

@@ -27,14 +27,14 @@ export function ReactionBar({
 }) {
   if (!signedIn) {
     return (
-      <p className="flex flex-wrap gap-3 text-sm text-stone-600" aria-label="Reactions">
+      <ul className="flex flex-wrap gap-3 text-sm text-stone-600" aria-label="Reactions">
         {REACTIONS.map(({ type, emoji, label }) => (
-          <span key={type} title={label}>
+          <li key={type} title={label}>
             <span aria-hidden="true">{emoji}</span> <span className="sr-only">{label}: </span>
             {reactions[type]}
-          </span>
+          </li>
         ))}
-      </p>
+      </ul>
     );
   }
   return (
