@@ -4,7 +4,7 @@ import type { PostDto, PostPage } from "../worker/schemas/posts";
 import { api, member } from "./accounts";
 import { createEvent } from "./event-factory";
 import { photoJpeg, photoPng } from "./media-images";
-import { block, dancer, follow, grantRole, group, notificationsOf, post, type Member } from "./post-factory";
+import { block, dancer, follow, grantRole, group, mute, notificationsOf, post, type Member } from "./post-factory";
 import { seedWorld } from "./world";
 
 beforeAll(async () => {
@@ -341,6 +341,19 @@ describe("user posts, group posts and memories", () => {
     await block(bea, ana);
     expect(await idsOf(await api(`/groups/${g.slug}/posts`, { token: bea.accessToken }))).toEqual([]);
     expect(await idsOf(await api(`/groups/${g.slug}/posts`, { token: ana.accessToken }))).toEqual([p.id]);
+  });
+
+  it("hides a muted member's group posts and memories from the muter only", async () => {
+    const [ana, muter, other] = await Promise.all([dancer("ana"), dancer("mtr"), dancer("oth")]);
+    const g = await group([{ account: ana }, { account: muter }, { account: other }]);
+    const { event } = await createEvent();
+    const groupPost = await post(ana, { visibility: "group", groupId: g.id });
+    const memory = await post(ana, { eventId: event.id });
+    await mute(muter, ana);
+    expect(await idsOf(await api(`/groups/${g.slug}/posts`, { token: muter.accessToken }))).toEqual([]);
+    expect(await idsOf(await api(`/events/${event.id}/memories`, { token: muter.accessToken }))).toEqual([]);
+    expect(await idsOf(await api(`/groups/${g.slug}/posts`, { token: other.accessToken }))).toEqual([groupPost.id]);
+    expect(await idsOf(await api(`/events/${event.id}/memories`, { token: other.accessToken }))).toEqual([memory.id]);
   });
 
   it("lists an event's memories as the viewer may see them", async () => {
