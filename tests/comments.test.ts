@@ -43,6 +43,16 @@ describe("POST /posts/:id/comments", () => {
     expect((await notificationsOf(ana)).map((n) => n.type)).toEqual(["comment", "comment"]);
   });
 
+  it("notifies members mentioned in a comment who can read the post", async () => {
+    const [ana, cid, dan] = await Promise.all([dancer("ana"), dancer("cid"), dancer("dan")]);
+    await follow(cid, ana);
+    const p = await post(ana, { visibility: "followers" });
+    const c = await comment(ana, p.id, `@${cid.user.handle} and @${dan.user.handle}, look`);
+    expect(c.bodyHtml).toContain(`href="/people/${cid.user.handle}"`);
+    expect((await notificationsOf(cid)).map((n) => [n.type, n.dedupe_key])).toEqual([["mention", `mention:comment:${c.id}`]]);
+    expect(await notificationsOf(dan)).toEqual([]);
+  });
+
   it("refuses a parent comment from another post", async () => {
     const ana = await dancer("ana");
     const [p1, p2] = [await post(ana), await post(ana)];

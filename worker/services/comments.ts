@@ -10,7 +10,7 @@ import { assertCanInteract, notBlockedWith, notMutedBy } from "./audience";
 import { requireVerifiedMember } from "./authorization";
 import { avatarUrl } from "./avatars";
 import { notify } from "./notifications";
-import { cursorId, excerpt, inIds, loadReadablePost, mayRemovePost } from "./posts";
+import { cursorId, excerpt, inIds, loadReadablePost, mayRemovePost, notifyMentions } from "./posts";
 import { requireSignedIn } from "./users";
 
 /**
@@ -41,6 +41,7 @@ export async function createComment(ctx: Ctx, postId: string, input: CreateComme
   if (parent && parent.authorId !== post.authorId) {
     await notify(ctx, { userId: parent.authorId, type: "reply", actorId: me.id, subject: { type: "post", id: post.id }, data, dedupeKey: `reply:${id}` });
   }
+  await notifyMentions(ctx, post.id, input.body, `mention:comment:${id}`);
   const [dto] = await commentDtos(ctx, [id]);
   return { ...dto!, replies: [] };
 }

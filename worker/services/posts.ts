@@ -118,22 +118,28 @@ export async function mayRemovePost(ctx: Ctx, post: Post, userId: string, roles:
 
 /** Mentions notify once per post (an edit only reaches newly mentioned members), then the link preview is queued. */
 async function afterWrite(ctx: Ctx, postId: string, body: string): Promise<void> {
+  await notifyMentions(ctx, postId, body, `mention:${postId}`);
+  await queueLinkPreview(ctx, postId, body);
+}
+
+/**
+ * Tells the members `@mentioned` in a post or comment body, once per `dedupeKey`. Only members
+ * who can read the post hear about it: a followers-only post stays private. notify() skips blocks.
+ */
+export async function notifyMentions(ctx: Ctx, postId: string, body: string, dedupeKey: string): Promise<void> {
   const me = requireSignedIn(ctx);
   const handles = mentionedHandles(body).slice(0, MAX_MENTIONS_NOTIFIED);
-  if (handles.length > 0) {
-    const mentioned = await ctx.db
-      .select({ id: users.id })
-      .from(users)
-      .where(inIds(users.handle as never, handles))
-      .all();
-    for (const { id: userId } of mentioned) {
-      // Only members who can read the post hear about it: a followers-only post stays private.
-      const readable = await ctx.db.select({ id: posts.id }).from(posts).where(and(eq(posts.id, postId), postReadableBy(userId))).get();
-      if (!readable) continue;
-      await notify(ctx, { userId, type: "mention", actorId: me.id, subject: { type: "post", id: postId }, data: { excerpt: excerpt(body) }, dedupeKey: `mention:${postId}` });
-    }
+  if (handles.length === 0) return;
+  const mentioned = await ctx.db
+    .select({ id: users.id })
+    .from(users)
+    .where(inIds(users.handle as never, handles))
+    .all();
+  for (const { id: userId } of mentioned) {
+    const readable = await ctx.db.select({ id: posts.id }).from(posts).where(and(eq(posts.id, postId), postReadableBy(userId))).get();
+    if (!readable) continue;
+    await notify(ctx, { userId, type: "mention", actorId: me.id, subject: { type: "post", id: postId }, data: { excerpt: excerpt(body) }, dedupeKey });
   }
-  await queueLinkPreview(ctx, postId, body);
 }
 
 export function excerpt(body: string, maxLength = 80): string {
