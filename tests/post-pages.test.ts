@@ -234,8 +234,8 @@ describe("pictures in the composer without JavaScript", () => {
     form.set("intent", "post");
     form.set("body", "Look at this floor");
     form.set("visibility", "public");
-    form.append("files", new File([jpeg], "floor.jpg", { type: "image/jpeg" }));
-    form.append("files", new File([png], "shoes.png", { type: "image/png" }));
+    form.append("files", new File([new Uint8Array(jpeg)], "floor.jpg", { type: "image/jpeg" }));
+    form.append("files", new File([new Uint8Array(png)], "shoes.png", { type: "image/png" }));
     const res = await SELF.fetch(`${env.APP_ORIGIN}/community`, { method: "POST", headers: { Origin: env.APP_ORIGIN, Cookie: cookie }, body: form, redirect: "manual" });
     expect(res.status).toBe(302);
     const created = await env.DB.prepare("SELECT id FROM posts WHERE author_id = ?").bind(me.user.id).first<{ id: string }>();

@@ -109,7 +109,7 @@ describe("POST /posts", () => {
     const ana = await dancer("ana");
     const upload = async (file: Uint8Array, type: string) => {
       const form = new FormData();
-      form.append("file", new File([file], "p", { type }));
+      form.append("file", new File([new Uint8Array(file)], "p", { type }));
       const res = await api("/media", { method: "POST", token: ana.accessToken, body: form });
       expect(res.status).toBe(201);
       return (await res.json<{ id: string }>()).id;
