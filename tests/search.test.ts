@@ -1,4 +1,7 @@
 import { env } from "cloudflare:test";
+import { createDb } from "../db/client";
+import type { Ctx } from "../worker/env";
+import { search as searchService } from "../worker/services/search";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { EventResult, GroupResult, PersonResult, PostResult } from "../worker/schemas/search";
 import { api } from "./accounts";
@@ -262,6 +265,19 @@ describe("the seeded world", () => {
     const page = await search<GroupResult>("tango nuevo lab", "groups", undefined, "&limit=50");
     expect(page.data.length).toBeGreaterThan(10);
     expect(page.data.every((g) => g.visibility === "private" && g.memberCount >= 1)).toBe(true);
+  });
+});
+
+describe("very common words", () => {
+  it("rank only the newest matches, so the cost stays bounded", async () => {
+    const w = word();
+    const author = await dancer("many");
+    const created: string[] = [];
+    for (let i = 0; i < 4; i++) created.push((await post(author, { body: `Tanda ${i} ${w}` })).id);
+    const ctx: Ctx = { db: createDb(env.DB), env, requestId: "test", user: null };
+    const page = await searchService(ctx, { q: w, type: "posts", limit: 20 }, { maxCandidates: 2 });
+    expect(new Set(page.data.map((p) => (p as PostResult).id))).toEqual(new Set(created.slice(2)));
+    expect((await searchService(ctx, { q: w, type: "posts", limit: 20 })).data).toHaveLength(4);
   });
 });
 
