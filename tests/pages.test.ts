@@ -115,7 +115,7 @@ describe("other pages", () => {
     expect(html).toContain('href="/events"');
   });
 
-  for (const path of ["/community", "/messages", "/housing"]) {
+  for (const path of ["/messages", "/housing"]) {
     it(`answers ${path} with the site chrome`, async () => {
       const res = await page(path);
       expect(res.status).toBe(200);

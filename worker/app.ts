@@ -38,6 +38,7 @@ import { validationHook } from "./middleware/validation";
 import { renderPage } from "./ssr";
 import { MAX_AVATAR_BYTES } from "./services/avatars";
 import { MAX_MEDIA_BYTES } from "./services/media";
+import { MAX_POST_MEDIA } from "./schemas/posts";
 
 const OPENAPI_INFO = {
   openapi: "3.1.0",
@@ -80,7 +81,12 @@ const isUploadPath = (path: string) => AVATAR_UPLOAD_PATHS.has(path) || /^\/(?:a
 // Post and story pictures: one of at most 10 MB, with its framing (the API and the story form).
 const mediaBodyLimit = limitBody(MAX_MEDIA_BYTES + 64 * 1024);
 const MEDIA_UPLOAD_PATHS = new Set(["/api/v1/media", "/stories"]);
-app.use((c, next) => (MEDIA_UPLOAD_PATHS.has(c.req.path) ? mediaBodyLimit : isUploadPath(c.req.path) ? avatarBodyLimit : defaultBodyLimit)(c, next));
+// The post composer's pages: without JavaScript a post sends its pictures (at most six) with the form.
+const composerBodyLimit = limitBody(MAX_POST_MEDIA * MAX_MEDIA_BYTES + 64 * 1024);
+const isComposerPath = (path: string) => path === "/community" || /^\/(?:groups|events)\/[^/]+$/.test(path);
+const bodyLimitFor = (path: string) =>
+  MEDIA_UPLOAD_PATHS.has(path) ? mediaBodyLimit : isComposerPath(path) ? composerBodyLimit : isUploadPath(path) ? avatarBodyLimit : defaultBodyLimit;
+app.use((c, next) => bodyLimitFor(c.req.path)(c, next));
 app.use(
   "/api/*",
   cors({

@@ -1,14 +1,13 @@
 import type { Route } from "./+types/coming-soon";
 
 const SECTIONS: Record<string, { title: string; blurb: string }> = {
-  community: { title: "Community", blurb: "Follow dancers, post memories and join your city's tango community." },
   messages: { title: "Messages", blurb: "Chat with dancers and organizers in real time." },
   housing: { title: "Housing", blurb: "Find a bed with a local host when you travel to a festival." },
 };
 
 export function loader({ request }: Route.LoaderArgs) {
   const section = new URL(request.url).pathname.replace(/^\/+|\/+$/g, "");
-  return SECTIONS[section] ?? SECTIONS.community!;
+  return SECTIONS[section] ?? SECTIONS.messages!;
 }
 
 export function meta({ loaderData: data }: Route.MetaArgs) {

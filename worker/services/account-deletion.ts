@@ -4,12 +4,13 @@ import type { Ctx } from "../env";
 import { Unauthorized } from "../errors";
 import { verifyPassword } from "../lib/password";
 import { assertLoginAllowed, recordLoginFailure } from "./rate-limit";
+import { deleteMediaObjectsOf } from "./media";
 import { requireSignedIn } from "./users";
 
 /**
  * Deletes the signed-in member after they confirm their password. Personal data goes
- * (profile, roles, sessions and tokens through ON DELETE CASCADE, the avatar, mail kept
- * for them); events they organized stay for the dancers who planned to go, with no
+ * (profile, roles, sessions and tokens, posts, comments, reactions, follows and
+ * uploads through ON DELETE CASCADE, the avatar and pictures in R2, mail kept for them); events they organized stay for the dancers who planned to go, with no
  * organizer named. Wrong passwords count towards the sign-in back-off.
  */
 export async function deleteAccount(ctx: Ctx, password: string): Promise<void> {
@@ -27,5 +28,7 @@ export async function deleteAccount(ctx: Ctx, password: string): Promise<void> {
     ctx.db.delete(users).where(eq(users.id, me.id)),
   ]);
   if (user.avatarKey) await ctx.env.MEDIA.delete(user.avatarKey);
+  // Their posts, stories and uploads went with the row (ON DELETE CASCADE); their pictures go too.
+  await deleteMediaObjectsOf(ctx.env, me.id);
   ctx.user = null;
 }
