@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["build/", ".react-router/", ".wrangler/", "node_modules/", "worker/worker-configuration.d.ts", ".seed/", ".bench/", ".e2e/", ".ci/"] },
+  { ignores: ["build/", "build-*/", ".react-router/", ".wrangler/", "node_modules/", "worker/worker-configuration.d.ts", ".seed/", ".bench/", ".e2e/", ".ci/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
