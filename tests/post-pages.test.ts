@@ -243,6 +243,22 @@ describe("pictures in the composer without JavaScript", () => {
     expect(shown.match(/<img src="\/api\/v1\/media\/[0-9a-f-]+"/g)).toHaveLength(2);
   });
 
+  it("takes a picture larger than the 1 MiB form limit (the composer's own limit is six pictures)", async () => {
+    const me = await dancer("me");
+    const cookie = await signIn(me);
+    const big = new Uint8Array(3 * 1024 * 1024);
+    big.set(jpeg.subarray(0, jpeg.length - 2));
+    big.set([0xff, 0xd9], big.length - 2);
+    const form = new FormData();
+    form.set("intent", "post");
+    form.set("body", "A big picture of the floor");
+    form.set("visibility", "public");
+    form.append("files", new File([big], "floor.jpg", { type: "image/jpeg" }));
+    const res = await SELF.fetch(`${env.APP_ORIGIN}/community`, { method: "POST", headers: { Origin: env.APP_ORIGIN, Cookie: cookie }, body: form, redirect: "manual" });
+    expect(res.status).toBe(302);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM media WHERE owner_id = ? AND attached_at IS NOT NULL").bind(me.user.id).first<{ n: number }>()).toEqual({ n: 1 });
+  });
+
   it("refuses a file that is not a picture, keeping the text", async () => {
     const me = await dancer("me");
     const cookie = await signIn(me);

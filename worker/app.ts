@@ -81,11 +81,11 @@ const isUploadPath = (path: string) => AVATAR_UPLOAD_PATHS.has(path) || /^\/(?:a
 // Post and story pictures: one of at most 10 MB, with its framing (the API and the story form).
 const mediaBodyLimit = limitBody(MAX_MEDIA_BYTES + 64 * 1024);
 const MEDIA_UPLOAD_PATHS = new Set(["/api/v1/media", "/stories"]);
-// The post composer's pages: without JavaScript a post sends its pictures (at most six) with the form.
+// Every post composer (feed, group and event pages) posts to /community: without JavaScript a
+// post sends its pictures (at most six) with the form.
 const composerBodyLimit = limitBody(MAX_POST_MEDIA * MAX_MEDIA_BYTES + 64 * 1024);
-const isComposerPath = (path: string) => path === "/community" || /^\/(?:groups|events)\/[^/]+$/.test(path);
 const bodyLimitFor = (path: string) =>
-  MEDIA_UPLOAD_PATHS.has(path) ? mediaBodyLimit : isComposerPath(path) ? composerBodyLimit : isUploadPath(path) ? avatarBodyLimit : defaultBodyLimit;
+  MEDIA_UPLOAD_PATHS.has(path) ? mediaBodyLimit : path === "/community" ? composerBodyLimit : isUploadPath(path) ? avatarBodyLimit : defaultBodyLimit;
 app.use((c, next) => bodyLimitFor(c.req.path)(c, next));
 app.use(
   "/api/*",
