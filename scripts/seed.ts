@@ -18,7 +18,7 @@ export function seedLocalDatabase({ scale, persistTo }: { scale: number; persist
   writeFileSync(file, worldToSql(world).join("\n"));
   wrangler(["d1", "execute", "DB", "--local", "--file", file, ...persistArgs(persistTo)]);
   console.log(
-    `Seeded ${world.cities.length} cities, ${world.venues.length} venues, ${world.users.length} members, ${world.events.length} events, ${world.follows.length} follows, ${world.groups.length} groups and ${world.posts.length} posts in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+    `Seeded ${world.cities.length} cities, ${world.venues.length} venues, ${world.users.length} members, ${world.events.length} events, ${world.follows.length} follows, ${world.groups.length} interest groups and ${world.posts.length} posts in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
   );
   return { members: world.users.length, events: world.events.length };
 }
