@@ -86,4 +86,16 @@ describe("PUT /posts/:id/reaction", () => {
     expect(total).toBe(1);
     expect(after.reactions[after.myReaction!]).toBe(1);
   });
+
+  it("answers 404, never a 500, to reactions racing the post's deletion", async () => {
+    const [ana, bea] = await Promise.all([dancer("ana"), dancer("bea")]);
+    for (let round = 0; round < 3; round++) {
+      const p = await post(ana);
+      const [deleted, ...reacted] = await Promise.all([api(`/posts/${p.id}`, { method: "DELETE", token: ana.accessToken }), ...Array.from({ length: 6 }, () => react(p.id, bea, "fire"))]);
+      expect(deleted.status).toBe(204);
+      for (const res of reacted) expect([200, 404]).toContain(res.status);
+    }
+    const { n } = (await env.DB.prepare("SELECT count(*) AS n FROM reactions WHERE user_id = ?").bind(bea.user.id).first<{ n: number }>())!;
+    expect(n).toBe(0);
+  });
 });

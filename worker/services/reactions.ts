@@ -1,6 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
-import { reactions, type ReactionType } from "../../db/schema";
+import { posts, reactions, type ReactionType } from "../../db/schema";
 import type { Ctx } from "../env";
+import { NotFound } from "../errors";
 import type { ReactionResult } from "../schemas/posts";
 import { assertCanInteract } from "./audience";
 import { notify } from "./notifications";
@@ -16,10 +17,14 @@ export async function setReaction(ctx: Ctx, postId: string, type: ReactionType):
   const me = requireSignedIn(ctx);
   const post = await loadReadablePost(ctx, postId);
   await assertCanInteract(ctx, me.id, post.authorId);
-  await ctx.db
-    .insert(reactions)
-    .values({ postId: post.id, userId: me.id, type, createdAt: new Date().toISOString() })
-    .onConflictDoUpdate({ target: [reactions.postId, reactions.userId], set: { type: sql`excluded.type` } });
+  // Only while the post exists, in the same statement: a post deleted meanwhile is a 404, not a foreign-key 500.
+  const stored = await ctx.db.all<{ one: number }>(sql`
+    INSERT INTO ${reactions} (post_id, user_id, type, created_at)
+    SELECT ${post.id}, ${me.id}, ${type}, ${new Date().toISOString()}
+    WHERE EXISTS (SELECT 1 FROM ${posts} WHERE ${posts.id} = ${post.id})
+    ON CONFLICT (post_id, user_id) DO UPDATE SET type = excluded.type
+    RETURNING 1 AS one`);
+  if (stored.length === 0) throw new NotFound("There is no post with this id.");
   await notify(ctx, { userId: post.authorId, type: "reaction", actorId: me.id, subject: { type: "post", id: post.id }, data: { reaction: type }, dedupeKey: `reaction:${post.id}:${me.id}` });
   return result(ctx, post.id, me.id);
 }
