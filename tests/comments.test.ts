@@ -1,3 +1,4 @@
+import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CommentDto, CommentPage, PostDto } from "../worker/schemas/posts";
 import { api, member } from "./accounts";
@@ -182,6 +183,26 @@ describe("PATCH and DELETE comments", () => {
     await comment(ana, p.id, "reply", top.id);
     await api(`/posts/${p.id}/comments/${top.id}`, { method: "DELETE", token: bea.accessToken });
     expect((await (await api(`/posts/${p.id}`)).json<PostDto>()).commentCount).toBe(0);
+  });
+
+  it("answers 404 (or 400 for the parent), never a 500 or an orphan reply, to comments racing a deletion", async () => {
+    const [ana, bea] = await Promise.all([dancer("ana"), dancer("bea")]);
+    for (let round = 0; round < 3; round++) {
+      const p = await post(ana);
+      const top = await comment(bea, p.id);
+      const write = (json: Record<string, unknown>) => api(`/posts/${p.id}/comments`, { method: "POST", token: bea.accessToken, json });
+      const [deletedComment, ...replies] = await Promise.all([
+        api(`/posts/${p.id}/comments/${top.id}`, { method: "DELETE", token: ana.accessToken }),
+        ...Array.from({ length: 4 }, () => write({ body: "reply", parentId: top.id })),
+      ]);
+      expect(deletedComment.status).toBe(204);
+      for (const res of replies) expect([201, 400]).toContain(res.status);
+      const [deletedPost, ...comments] = await Promise.all([api(`/posts/${p.id}`, { method: "DELETE", token: ana.accessToken }), ...Array.from({ length: 4 }, () => write({ body: "late" }))]);
+      expect(deletedPost.status).toBe(204);
+      for (const res of comments) expect([201, 404]).toContain(res.status);
+    }
+    const { n } = (await env.DB.prepare("SELECT count(*) AS n FROM comments WHERE author_id = ?").bind(bea.user.id).first<{ n: number }>())!;
+    expect(n).toBe(0);
   });
 
   it("answers 404 for a comment id of another post", async () => {

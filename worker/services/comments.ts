@@ -1,5 +1,5 @@
 import { and, eq, isNull, or, sql } from "drizzle-orm";
-import { comments, users, type Comment } from "../../db/schema";
+import { comments, posts, users, type Comment } from "../../db/schema";
 import type { Ctx } from "../env";
 import { Forbidden, Invalid, NotFound } from "../errors";
 import { keysetPage } from "../lib/cursor";
@@ -8,7 +8,7 @@ import { renderPostText } from "../lib/post-text";
 import type { CommentDto, CommentPage, CreateCommentInput, ReplyDto } from "../schemas/posts";
 import { assertCanInteract, notBlockedWith, notMutedBy } from "./audience";
 import { requireVerifiedMember } from "./authorization";
-import { avatarUrl } from "./avatars";
+import { memberSummary } from "./avatars";
 import { notify } from "./notifications";
 import { cursorId, excerpt, inIds, loadReadablePost, mayRemovePost, notifyMentions } from "./posts";
 import { requireSignedIn } from "./users";
@@ -35,7 +35,19 @@ export async function createComment(ctx: Ctx, postId: string, input: CreateComme
     if (!parent) throw Invalid.field("parentId", "there is no such comment on this post");
   }
   const id = uuidv7();
-  await ctx.db.insert(comments).values({ id, postId: post.id, authorId: me.id, parentId: parent?.id ?? null, body: input.body, createdAt: new Date().toISOString() });
+  const parentId = parent?.id ?? null;
+  // Only while the post (and the comment replied to) still exist, in the same statement: a
+  // delete landing meanwhile is a 404 (or a 400 for the parent), never a 500 or an orphan reply.
+  const inserted = await ctx.db.all<{ one: number }>(sql`
+    INSERT INTO ${comments} (id, post_id, author_id, parent_id, body, created_at)
+    SELECT ${id}, ${post.id}, ${me.id}, ${parentId}, ${input.body}, ${new Date().toISOString()}
+    WHERE EXISTS (SELECT 1 FROM ${posts} WHERE ${posts.id} = ${post.id})
+      AND (${parentId} IS NULL OR EXISTS (SELECT 1 FROM ${comments} WHERE ${comments.id} = ${parentId} AND ${comments.postId} = ${post.id}))
+    RETURNING 1 AS one`);
+  if (inserted.length === 0) {
+    await loadReadablePost(ctx, post.id);
+    throw Invalid.field("parentId", "there is no such comment on this post");
+  }
   const data = { excerpt: excerpt(input.body), postId: post.id };
   await notify(ctx, { userId: post.authorId, type: "comment", actorId: me.id, subject: { type: "post", id: post.id }, data, dedupeKey: `comment:${id}` });
   if (parent && parent.authorId !== post.authorId) {
@@ -119,7 +131,7 @@ async function commentDtos(ctx: Ctx, ids: string[]): Promise<ReplyDto[]> {
     return [
       {
         id: comment.id,
-        author: { handle: author.handle, displayName: author.displayName, avatarUrl: avatarUrl(author.handle, author.avatarKey) },
+        author: memberSummary(author),
         body: comment.body,
         bodyHtml: renderPostText(comment.body),
         parentId: comment.parentId,
