@@ -6,18 +6,7 @@ import { cursorParam, limitParam } from "./common";
 export const notificationTypeSchema = z.enum(notificationTypes).meta({ id: "NotificationType" });
 
 /** The types a member can choose to get by mail right away (the others never mail). */
-export const mailableNotificationTypes = [
-  "follow",
-  "comment",
-  "reply",
-  "reaction",
-  "mention",
-  "rsvp_promotion",
-  "event_change",
-  "event_cancellation",
-  "group_join_approved",
-  "group_join_request",
-] as const satisfies readonly (typeof notificationTypes)[number][];
+export const mailableNotificationTypes = notificationTypeSchema.exclude(["message", "moderation_outcome"]).options;
 export type MailableNotificationType = (typeof mailableNotificationTypes)[number];
 
 export const notificationSchema = z
