@@ -92,6 +92,12 @@ export function notificationSentence(item: NotificationMailItem, language: MailL
   return SENTENCES[language](who, QUOTED_KINDS.has(item.kind) ? null : item.title)[item.kind];
 }
 
+/** One notification's mail: the sentence as subject and body, and the quoted words if its kind has any. */
+function notificationBody(item: NotificationMailItem, language: MailLanguage): Pick<Content, "subject" | "paragraphs" | "quote"> {
+  const sentence = notificationSentence(item, language);
+  return { subject: sentence, paragraphs: [sentence], quote: QUOTED_KINDS.has(item.kind) && item.title ? item.title : undefined };
+}
+
 const WRITERS: { [N in MailTemplate["name"]]: Writer<N> } = {
   "verify-email": {
     en: (t) => ({
@@ -221,18 +227,14 @@ const WRITERS: { [N in MailTemplate["name"]]: Writer<N> } = {
   },
   notification: {
     en: (t) => ({
-      subject: notificationSentence(t.item, "en"),
+      ...notificationBody(t.item, "en"),
       greeting: hi(t.displayName),
-      paragraphs: [notificationSentence(t.item, "en")],
-      quote: QUOTED_KINDS.has(t.item.kind) && t.item.title ? t.item.title : undefined,
       action: "Open Mundo Tango",
       footnote: "Choose which notifications reach you by mail in Settings → Notifications.",
     }),
     es: (t) => ({
-      subject: notificationSentence(t.item, "es"),
+      ...notificationBody(t.item, "es"),
       greeting: hola(t.displayName),
-      paragraphs: [notificationSentence(t.item, "es")],
-      quote: QUOTED_KINDS.has(t.item.kind) && t.item.title ? t.item.title : undefined,
       action: "Abrir Mundo Tango",
       footnote: "Elegí qué notificaciones te llegan por email en Ajustes → Notificaciones.",
     }),
