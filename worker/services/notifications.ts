@@ -60,18 +60,7 @@ export async function notify(ctx: Ctx, input: NotifyInput): Promise<void> {
   const createdAt = new Date().toISOString();
   const inserted = await ctx.db
     .insert(notifications)
-    .values({
-      id: uuidv7(),
-      userId: input.userId,
-      type: input.type,
-      actorId: input.actorId,
-      subjectType: input.subject.type,
-      subjectId: input.subject.id,
-      data: JSON.stringify(input.data ?? {}),
-      dedupeKey: input.dedupeKey ?? null,
-      createdAt,
-      mailedAt: input.alreadyMailed ? createdAt : null,
-    })
+    .values(notificationRow(input.userId, input.actorId, input, createdAt))
     .onConflictDoNothing()
     .returning({ id: notifications.id });
   const id = inserted[0]?.id;
@@ -91,6 +80,22 @@ export interface SystemNotifyInput {
   alreadyMailed?: boolean;
 }
 
+/** The stored row of one notification to `userId`; `actorId` null means Mundo Tango itself. */
+function notificationRow(userId: string, actorId: string | null, input: SystemNotifyInput, createdAt: string) {
+  return {
+    id: uuidv7(),
+    userId,
+    type: input.type,
+    actorId,
+    subjectType: input.subject.type,
+    subjectId: input.subject.id,
+    data: JSON.stringify(input.data ?? {}),
+    dedupeKey: input.dedupeKey ?? null,
+    createdAt,
+    mailedAt: input.alreadyMailed ? createdAt : null,
+  };
+}
+
 /** Rows per INSERT: 11 columns each, and D1 binds at most 100 parameters per statement. */
 const ROWS_PER_INSERT = 9;
 
@@ -105,18 +110,7 @@ export async function notifySystem(ctx: Ctx, userIds: string[], input: SystemNot
   const createdAt = new Date().toISOString();
   const inserted: { id: string; userId: string }[] = [];
   for (let i = 0; i < recipients.length; i += ROWS_PER_INSERT) {
-    const rows = recipients.slice(i, i + ROWS_PER_INSERT).map((userId) => ({
-      id: uuidv7(),
-      userId,
-      type: input.type,
-      actorId: null,
-      subjectType: input.subject.type,
-      subjectId: input.subject.id,
-      data: JSON.stringify(input.data ?? {}),
-      dedupeKey: input.dedupeKey ?? null,
-      createdAt,
-      mailedAt: input.alreadyMailed ? createdAt : null,
-    }));
+    const rows = recipients.slice(i, i + ROWS_PER_INSERT).map((userId) => notificationRow(userId, null, input, createdAt));
     inserted.push(...(await ctx.db.insert(notifications).values(rows).onConflictDoNothing().returning({ id: notifications.id, userId: notifications.userId })));
   }
   if (inserted.length === 0) return 0;
@@ -212,10 +206,12 @@ interface NotificationRow {
 
 /**
  * SQL over `notifications`: still fit to show the recipient. An actor blocked since (either
- * way) hides it; so does a post or comment that was deleted or is no longer readable.
+ * way) hides it; so does a post or comment that was deleted or is no longer readable, and a
+ * comment, reply or mention in a comment (`data.commentId`) whose comment was deleted.
  */
 export function stillVisibleTo(viewerId: string): SQL {
   return sql`${notBlockedWith(viewerId, notifications.actorId)}
+    AND (json_extract(${notifications.data}, '$.commentId') IS NULL OR EXISTS (SELECT 1 FROM comments WHERE comments.id = json_extract(${notifications.data}, '$.commentId')))
     AND (${notifications.subjectType} <> 'post' OR EXISTS (SELECT 1 FROM posts WHERE posts.id = ${notifications.subjectId} AND ${postReadableBy(viewerId)}))
     AND (${notifications.subjectType} <> 'comment' OR EXISTS (SELECT 1 FROM comments JOIN posts ON posts.id = comments.post_id WHERE comments.id = ${notifications.subjectId} AND ${postReadableBy(viewerId)}))`;
 }
