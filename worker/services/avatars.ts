@@ -15,6 +15,11 @@ export function avatarUrl(handle: string, avatarKey: string | null): string | nu
   return avatarKey ? `/api/v1/users/${handle}/avatar?v=${avatarKey.split("/").pop()!.split(".")[0]}` : null;
 }
 
+/** A member as lists and cards show them: handle, name and avatar URL. */
+export function memberSummary(member: { handle: string; displayName: string; avatarKey: string | null }): { handle: string; displayName: string; avatarUrl: string | null } {
+  return { handle: member.handle, displayName: member.displayName, avatarUrl: avatarUrl(member.handle, member.avatarKey) };
+}
+
 /**
  * Stores a new profile picture in R2. The type comes from the file's magic bytes, and
  * EXIF/XMP/IPTC metadata (GPS position above all) is removed before anything is stored.

@@ -9,7 +9,7 @@ import { mentionedHandles, renderPostText } from "../lib/post-text";
 import type { CreatePostInput, PostDto, PostPage, UpdatePostInput } from "../schemas/posts";
 import { groupRoleOf, isActiveGroupMember, notMutedBy, postReadableBy } from "./audience";
 import { requireVerifiedMember } from "./authorization";
-import { avatarUrl } from "./avatars";
+import { memberSummary } from "./avatars";
 import { queueLinkPreview } from "./link-previews";
 import { claimMedia, toMediaDto, type MediaDto } from "./media";
 import { notify } from "./notifications";
@@ -240,7 +240,7 @@ export async function postDtos(ctx: Ctx, ids: string[]): Promise<PostDto[]> {
     return [
       {
         id: post.id,
-        author: { handle: author.handle, displayName: author.displayName, avatarUrl: avatarUrl(author.handle, author.avatarKey) },
+        author: memberSummary(author),
         body: post.body,
         bodyHtml: renderPostText(post.body),
         visibility: post.visibility,

@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { ftsMatchExpression } from "../lib/fts-query";
 import { MAX_SEARCH_DEPTH, type EventResult, type GroupResult, type PersonResult, type PostResult, type SearchPage, type SearchQuery } from "../schemas/search";
 import { notBlockedWith, notMutedBy, postReadableBy } from "./audience";
-import { avatarUrl } from "./avatars";
+import { avatarUrl, memberSummary } from "./avatars";
 
 /**
  * Full-text search over the FTS5 indexes of migration 0003 (docs/search.md). Each index row's
@@ -185,7 +185,7 @@ function toPost(row: PostRow): PostResult {
   return {
     id: row.id,
     excerpt: postExcerpt(row.body),
-    author: { handle: row.handle, displayName: row.displayName, avatarUrl: avatarUrl(row.handle, row.avatarKey) },
+    author: memberSummary(row),
     createdAt: row.createdAt,
   };
 }

@@ -8,7 +8,7 @@ import { UUID_PATTERN, uuidv7 } from "../lib/ids";
 import { STORY_TEXT_MAX, type CreateStoryInput, type StoryAuthor, type StoryDto, type StoryGroup } from "../schemas/stories";
 import { blockedEitherWay, isFollowing, notBlockedWith, notMutedBy } from "./audience";
 import { requireVerifiedMember } from "./authorization";
-import { avatarUrl } from "./avatars";
+import { memberSummary } from "./avatars";
 import { claimMedia, deleteMedia, SWEEP_BATCH, toMediaDto } from "./media";
 import { requireSignedIn } from "./users";
 
@@ -49,7 +49,7 @@ const storyColumns = {
 };
 
 function authorOf(row: Pick<StoryRow, "handle" | "displayName" | "avatarKey">): StoryAuthor {
-  return { handle: row.handle, displayName: row.displayName, avatarUrl: avatarUrl(row.handle, row.avatarKey) };
+  return memberSummary(row);
 }
 
 function toStoryDto(row: StoryRow): StoryDto {
