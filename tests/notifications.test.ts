@@ -4,6 +4,7 @@ import type { NotificationDto } from "../worker/schemas/notifications";
 import { api, member } from "./accounts";
 import { createEvent, localDaysFromNow } from "./event-factory";
 import { block, insertPost, mute, notifyNow } from "./notification-factory";
+import { comment, dancer, post } from "./post-factory";
 import { seedWorld } from "./world";
 
 beforeAll(seedWorld);
@@ -100,6 +101,23 @@ describe("listing notifications", () => {
     const page = await list(ana.accessToken);
     expect(page.data).toEqual([]);
     expect(page.unreadCount).toBe(0);
+  });
+
+  it("hides a comment's, a reply's and a mention's excerpt once that comment is deleted", async () => {
+    const [ana, beto, cata] = await Promise.all([dancer("ana"), dancer("beto"), dancer("cata")]);
+    const p = await post(ana);
+    const top = await comment(cata, p.id, "first");
+    await comment(beto, p.id, `secret words for @${cata.user.handle}`, top.id);
+    const excerpts = async (who: { accessToken: string }) => (await list(who.accessToken)).data.map((item) => item.data.excerpt);
+    expect(await excerpts(ana)).toContain(`secret words for @${cata.user.handle}`);
+    expect((await excerpts(cata)).filter((e) => e?.toString().startsWith("secret"))).toHaveLength(2);
+
+    const reply = (await (await api(`/posts/${p.id}/comments`)).json<{ data: { replies: { id: string }[] }[] }>()).data[0]!.replies[0]!;
+    expect((await api(`/posts/${p.id}/comments/${reply.id}`, { method: "DELETE", token: beto.accessToken })).status).toBe(204);
+    expect(await excerpts(ana)).not.toContain(`secret words for @${cata.user.handle}`);
+    expect((await excerpts(cata)).filter((e) => e?.toString().startsWith("secret"))).toEqual([]);
+    expect((await list(cata.accessToken)).unreadCount).toBe(0);
+    expect(await excerpts(ana)).toContain("first");
   });
 
   it("never shows one member's notifications to another", async () => {

@@ -48,12 +48,13 @@ export async function createComment(ctx: Ctx, postId: string, input: CreateComme
     await loadReadablePost(ctx, post.id);
     throw Invalid.field("parentId", "there is no such comment on this post");
   }
-  const data = { excerpt: excerpt(input.body), postId: post.id };
+  // commentId: the notification (and its excerpt) goes away with the comment (notifications.stillVisibleTo).
+  const data = { excerpt: excerpt(input.body), postId: post.id, commentId: id };
   await notify(ctx, { userId: post.authorId, type: "comment", actorId: me.id, subject: { type: "post", id: post.id }, data, dedupeKey: `comment:${id}` });
   if (parent && parent.authorId !== post.authorId) {
     await notify(ctx, { userId: parent.authorId, type: "reply", actorId: me.id, subject: { type: "post", id: post.id }, data, dedupeKey: `reply:${id}` });
   }
-  await notifyMentions(ctx, post.id, input.body, `mention:comment:${id}`);
+  await notifyMentions(ctx, post.id, input.body, `mention:comment:${id}`, id);
   const [dto] = await commentDtos(ctx, [id]);
   return { ...dto!, replies: [] };
 }

@@ -126,7 +126,7 @@ async function afterWrite(ctx: Ctx, postId: string, body: string): Promise<void>
  * Tells the members `@mentioned` in a post or comment body, once per `dedupeKey`. Only members
  * who can read the post hear about it: a followers-only post stays private. notify() skips blocks.
  */
-export async function notifyMentions(ctx: Ctx, postId: string, body: string, dedupeKey: string): Promise<void> {
+export async function notifyMentions(ctx: Ctx, postId: string, body: string, dedupeKey: string, commentId?: string): Promise<void> {
   const me = requireSignedIn(ctx);
   const handles = mentionedHandles(body).slice(0, MAX_MENTIONS_NOTIFIED);
   if (handles.length === 0) return;
@@ -138,7 +138,7 @@ export async function notifyMentions(ctx: Ctx, postId: string, body: string, ded
   for (const { id: userId } of mentioned) {
     const readable = await ctx.db.select({ id: posts.id }).from(posts).where(and(eq(posts.id, postId), postReadableBy(userId))).get();
     if (!readable) continue;
-    await notify(ctx, { userId, type: "mention", actorId: me.id, subject: { type: "post", id: postId }, data: { excerpt: excerpt(body) }, dedupeKey });
+    await notify(ctx, { userId, type: "mention", actorId: me.id, subject: { type: "post", id: postId }, data: commentId ? { excerpt: excerpt(body), commentId } : { excerpt: excerpt(body) }, dedupeKey });
   }
 }
 
