@@ -1,12 +1,12 @@
 import { env, SELF } from "cloudflare:test";
 import ICAL from "ical.js";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createDb } from "../db/client";
 import type { Ctx } from "../worker/env";
 import type { OccurrenceDto } from "../worker/schemas/events";
 import { cityCalendar, listSitemapEvents } from "../worker/services/calendars";
 import { api, BASE } from "./accounts";
 import { createEvent, localDaysFromNow } from "./event-factory";
+import { recordPlans as plansFor } from "./query-plan-recorder";
 import { seedWorld } from "./world";
 
 beforeAll(seedWorld);
@@ -217,34 +217,6 @@ describe("a city's calendar feed", () => {
  * holds a handful of rows here, so SQLite rightly scans it instead of using its primary key.)
  */
 const LARGE_TABLES = ["events", "event_occurrences", "users", "venues"];
-
-/** Every statement a service runs, with the plan SQLite picks for it. */
-async function plansFor(run: (ctx: Ctx) => Promise<unknown>): Promise<{ sql: string; plan: string[] }[]> {
-  const recorded: { sql: string; params: unknown[] }[] = [];
-  const d1 = new Proxy(env.DB, {
-    get(target, prop) {
-      if (prop !== "prepare") return Reflect.get(target, prop).bind(target);
-      return (sql: string) => {
-        const entry = { sql, params: [] as unknown[] };
-        recorded.push(entry);
-        const statement = target.prepare(sql);
-        return new Proxy(statement, {
-          get(stmt, key) {
-            if (key === "bind") return (...params: unknown[]) => ((entry.params = params), stmt.bind(...params));
-            return Reflect.get(stmt, key).bind(stmt);
-          },
-        });
-      };
-    },
-  });
-  await run({ db: createDb(d1), env, requestId: "test", user: null });
-  return Promise.all(
-    recorded.map(async ({ sql, params }) => {
-      const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>();
-      return { sql, plan: results.map((r) => r.detail) };
-    }),
-  );
-}
 
 function fullScans(plan: string[]): string[] {
   return plan.filter(

@@ -1,6 +1,5 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createDb } from "../db/client";
 import type { Ctx } from "../worker/env";
 import { encodeCursor } from "../worker/lib/cursor";
 import { listEventsQuery } from "../worker/schemas/events";
@@ -14,49 +13,16 @@ import { followerCount, followingCount, listFollowers, listFollowing } from "../
 import { listNotifications, unreadCountFor } from "../worker/services/notifications";
 import { sendNotificationDigests } from "../queues/jobs/notification-mail";
 import { search } from "../worker/services/search";
+import { recordPlans } from "./query-plan-recorder";
 import { seedWorld } from "./world";
 
 /** Tables that grow with the community; a full scan of one of them is a bug. */
 const LARGE_TABLES = ["events", "event_occurrences", "users", "venues", "rsvps", "tickets", "orders"];
 
-interface Recorded {
-  sql: string;
-  params: unknown[];
-}
-
-/** A D1 that remembers every statement a service runs, with its bound values. */
-function recordingD1(d1: D1Database, recorded: Recorded[]): D1Database {
-  return new Proxy(d1, {
-    get(target, prop) {
-      if (prop !== "prepare") return Reflect.get(target, prop).bind(target);
-      return (sql: string) => {
-        const statement = target.prepare(sql);
-        const entry: Recorded = { sql, params: [] };
-        recorded.push(entry);
-        return new Proxy(statement, {
-          get(stmt, key) {
-            if (key === "bind") return (...params: unknown[]) => ((entry.params = params), stmt.bind(...params));
-            return Reflect.get(stmt, key).bind(stmt);
-          },
-        });
-      };
-    },
-  });
-}
-
 async function plansFor(run: (ctx: Ctx) => Promise<unknown>): Promise<{ sql: string; plan: string[] }[]> {
-  const recorded: Recorded[] = [];
-  const ctx: Ctx = { db: createDb(recordingD1(env.DB, recorded)), env, requestId: "test", user: null };
-  await run(ctx);
-  expect(recorded.length).toBeGreaterThan(0);
-  return Promise.all(
-    recorded.map(async ({ sql, params }) => {
-      const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
-        .bind(...params)
-        .all<{ detail: string }>();
-      return { sql, plan: results.map((r) => r.detail) };
-    }),
-  );
+  const plans = await recordPlans(run);
+  expect(plans.length).toBeGreaterThan(0);
+  return plans;
 }
 
 /** Steps that read a whole large table, or sort a list the index should have ordered. */

@@ -1,6 +1,5 @@
 import { createScheduledController, env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createDb } from "../db/client";
 import type { Ctx } from "../worker/env";
 import { runScheduled } from "../worker/scheduled";
 import { sweepMedia } from "../worker/services/media";
@@ -10,6 +9,7 @@ import type { StoryDto, StoryGroup } from "../worker/schemas/stories";
 import { api, BASE, member } from "./accounts";
 import { verifiedMember, type Member } from "./event-factory";
 import { photoJpeg } from "./media-images";
+import { recordPlans } from "./query-plan-recorder";
 import { page, signIn, submit } from "./pages";
 
 let handles = 0;
@@ -273,36 +273,11 @@ describe("the /stories page", () => {
 });
 
 describe("query plans (docs/media.md)", () => {
-  /** A D1 that remembers every statement with its bound values, to EXPLAIN them afterwards. */
+  /** The plans of the reads `run` makes, as `user`. */
   async function plansFor(run: (ctx: Ctx) => Promise<unknown>, user: Ctx["user"] = null) {
-    const recorded: { sql: string; params: unknown[] }[] = [];
-    const d1 = new Proxy(env.DB, {
-      get(target, prop) {
-        if (prop !== "prepare") return Reflect.get(target, prop).bind(target);
-        return (sql: string) => {
-          const entry = { sql, params: [] as unknown[] };
-          recorded.push(entry);
-          const statement = target.prepare(sql);
-          return new Proxy(statement, {
-            get(stmt, key) {
-              if (key === "bind") return (...params: unknown[]) => ((entry.params = params), stmt.bind(...params));
-              return Reflect.get(stmt, key).bind(stmt);
-            },
-          });
-        };
-      },
-    });
-    await run({ db: createDb(d1), env: env as never, requestId: "test", user });
-    const reads = recorded.filter(({ sql }) => /^\s*select/i.test(sql));
+    const reads = (await recordPlans(run, user)).filter(({ sql }) => /^\s*select/i.test(sql));
     expect(reads.length).toBeGreaterThan(0);
-    return Promise.all(
-      reads.map(async ({ sql, params }) => {
-        const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
-          .bind(...params)
-          .all<{ detail: string }>();
-        return { sql, plan: results.map((r) => r.detail) };
-      }),
-    );
+    return reads;
   }
   const scans = (plan: string[]) => plan.filter((step) => /^SCAN (stories|media|follows|blocks|mutes|post_media)\b/.test(step) && !/USING (COVERING )?INDEX/.test(step));
 
