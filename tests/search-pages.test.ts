@@ -3,19 +3,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { dancer, follow, post } from "./post-factory";
 import { page, signIn } from "./pages";
 import { seedWorld } from "./world";
+import { uniqueWord } from "./words";
 
 beforeAll(async () => {
   await seedWorld();
 });
 
-let words = 0;
-function word(): string {
-  words += 1;
-  const letters = "bcdfghjklmnpqrstvwxz";
-  let w = "zv";
-  for (let n = Date.now() * 100 + words; n > 0; n = Math.floor(n / letters.length)) w += letters[n % letters.length];
-  return w;
-}
+const word = () => uniqueWord("zv");
 
 const html = async (path: string, cookie?: string) => {
   const res = await page(path, cookie);

@@ -8,20 +8,13 @@ import { api } from "./accounts";
 import { createEvent } from "./event-factory";
 import { block, dancer, follow, group, mute, post, type Member } from "./post-factory";
 import { seedWorld } from "./world";
+import { uniqueWord } from "./words";
 
 beforeAll(async () => {
   await seedWorld();
 });
 
-/** A made-up word no seeded row contains, so each test sees only its own rows. */
-let words = 0;
-function word(): string {
-  words += 1;
-  const letters = "bcdfghjklmnpqrstvwxz";
-  let w = "zy";
-  for (let n = Date.now() * 100 + words; n > 0; n = Math.floor(n / letters.length)) w += letters[n % letters.length];
-  return w;
-}
+const word = () => uniqueWord("zy");
 
 interface Page<T> {
   type: string;
