@@ -281,6 +281,35 @@ describe("PATCH and DELETE /posts/:id", () => {
     const p = await post(ana);
     expect((await api(`/posts/${p.id}`, { method: "DELETE", token: mod.accessToken })).status).toBe(204);
   });
+
+  it("answers 404, never a 500, to edits (with a link) racing the post's deletion", async () => {
+    const ana = await dancer("ana");
+    for (let round = 0; round < 3; round++) {
+      const p = await post(ana);
+      const [deleted, ...edits] = await Promise.all([
+        api(`/posts/${p.id}`, { method: "DELETE", token: ana.accessToken }),
+        ...Array.from({ length: 4 }, (_, i) => api(`/posts/${p.id}`, { method: "PATCH", token: ana.accessToken, json: { body: `see https://example.com/${i}` } })),
+      ]);
+      expect(deleted.status).toBe(204);
+      for (const res of edits) expect([200, 404]).toContain(res.status);
+    }
+  });
+
+  it("answers 400 naming groupId, never a 500, to group posts racing the group's deletion", async () => {
+    const ana = await dancer("ana");
+    for (let round = 0; round < 3; round++) {
+      const g = await group([{ account: ana, role: "admin" }], "public");
+      const [deleted, ...posted] = await Promise.all([
+        api(`/groups/${g.slug}`, { method: "DELETE", token: ana.accessToken }),
+        ...Array.from({ length: 4 }, () => api("/posts", { method: "POST", token: ana.accessToken, json: { body: "x", visibility: "group", groupId: g.id } })),
+      ]);
+      expect(deleted.status).toBe(204);
+      for (const res of posted) {
+        expect([201, 400, 403]).toContain(res.status);
+        if (res.status === 400) expect((await res.json<{ errors: { path: string }[] }>()).errors[0]!.path).toBe("groupId");
+      }
+    }
+  });
 });
 
 describe("user posts, group posts and memories", () => {

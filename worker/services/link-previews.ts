@@ -1,5 +1,5 @@
-import { and, eq } from "drizzle-orm";
-import { linkPreviews } from "../../db/schema";
+import { and, eq, sql } from "drizzle-orm";
+import { linkPreviews, posts } from "../../db/schema";
 import { enqueue } from "../../queues/producer";
 import type { Ctx } from "../env";
 import { checkPublicUrl, MAX_URL_LENGTH } from "../lib/public-url";
@@ -34,11 +34,14 @@ export async function queueLinkPreview(ctx: Ctx, postId: string, body: string): 
   if (existing?.url === url) return;
   const allowed = checkPublicUrl(url).ok;
   const row = { url, status: allowed ? ("pending" as const) : ("failed" as const), title: null, description: null, imageUrl: null, siteName: null, fetchedAt: allowed ? null : new Date().toISOString() };
-  await ctx.db
-    .insert(linkPreviews)
-    .values({ postId, ...row })
-    .onConflictDoUpdate({ target: linkPreviews.postId, set: row });
-  if (!allowed) return;
+  // Only while the post exists, in the same statement: an edit racing the post's deletion stores nothing (no foreign-key 500).
+  const stored = await ctx.db.all<{ one: number }>(sql`
+    INSERT INTO ${linkPreviews} (post_id, url, status, title, description, image_url, site_name, fetched_at)
+    SELECT ${postId}, ${row.url}, ${row.status}, NULL, NULL, NULL, NULL, ${row.fetchedAt}
+    WHERE EXISTS (SELECT 1 FROM ${posts} WHERE ${posts.id} = ${postId})
+    ON CONFLICT (post_id) DO UPDATE SET url = excluded.url, status = excluded.status, title = NULL, description = NULL, image_url = NULL, site_name = NULL, fetched_at = excluded.fetched_at
+    RETURNING 1 AS one`);
+  if (!allowed || stored.length === 0) return;
   try {
     await enqueue(ctx.env.JOBS, { type: "link.preview", idempotencyKey: `link.preview:${postId}`, postId, url });
   } catch (error) {

@@ -76,10 +76,16 @@ export async function createPost(ctx: Ctx, input: CreatePostInput): Promise<Post
     cityId: author?.homeCityId ?? null,
     createdAt: now,
   });
-  if (claimed.length > 0) {
-    await ctx.db.batch([post, ctx.db.insert(postMedia).values(claimed.map((m, position) => ({ postId: id, mediaId: m.id, position })))]);
-  } else {
-    await post;
+  try {
+    if (claimed.length > 0) {
+      await ctx.db.batch([post, ctx.db.insert(postMedia).values(claimed.map((m, position) => ({ postId: id, mediaId: m.id, position })))]);
+    } else {
+      await post;
+    }
+  } catch (error) {
+    // The group or event was deleted since it was checked above: a 400 naming it, not a foreign-key 500.
+    if (!/FOREIGN KEY constraint failed/.test(String((error as Error).message) + String((error as { cause?: Error }).cause?.message))) throw error;
+    throw input.groupId ? Invalid.field("groupId", "there is no such group") : Invalid.field("eventId", "there is no such event");
   }
   await afterWrite(ctx, id, input.body);
   return getPost(ctx, id);
