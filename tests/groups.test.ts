@@ -172,6 +172,16 @@ describe("joining and leaving", () => {
     expect((await getGroup(group.slug)).memberCount).toBe(16);
   });
 
+  it("answers 404, never a 500, to joins racing the group's deletion", async () => {
+    const [ana, ...joiners] = await Promise.all([dancer(), dancer(), dancer(), dancer()]);
+    for (let round = 0; round < 3; round++) {
+      const group = await createGroup(ana, { name: `Vanishing ${round}` });
+      const [deleted, ...joined] = await Promise.all([api(`/groups/${group.slug}`, { method: "DELETE", token: ana.accessToken }), ...joiners.map((j) => join(j, group.slug))]);
+      expect(deleted.status).toBe(204);
+      for (const res of joined) expect([201, 404]).toContain(res.status);
+    }
+  });
+
   it("keeps the only admin from leaving while others remain (409), until someone else is admin", async () => {
     const [ana, bea] = await Promise.all([dancer(), dancer()]);
     const group = await createGroup(ana, { name: "Admin Leaves" });

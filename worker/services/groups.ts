@@ -247,7 +247,12 @@ export async function joinGroup(ctx: Ctx, slug: string): Promise<Membership & { 
     .insert(groupMembers)
     .values({ groupId: group.id, userId: me.id, role: "member", status, createdAt: now, approvedAt: status === "active" ? now : null })
     .onConflictDoNothing()
-    .returning({ status: groupMembers.status });
+    .returning({ status: groupMembers.status })
+    .catch((error: unknown) => {
+      // The group was deleted since it was read: a 404, not a foreign-key 500.
+      if (/FOREIGN KEY constraint failed/.test(String((error as Error).message) + String((error as { cause?: Error }).cause?.message))) throw new NotFound("There is no group at this address.");
+      throw error;
+    });
   if (inserted.length > 0 && status === "pending") {
     const deciders = await ctx.db
       .select({ userId: groupMembers.userId })
@@ -259,7 +264,10 @@ export async function joinGroup(ctx: Ctx, slug: string): Promise<Membership & { 
     }
   }
   const row = await ctx.db.select({ role: groupMembers.role, status: groupMembers.status }).from(groupMembers).where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, me.id))).get();
-  if (!row) throw new Conflict("You left this group while joining it; try again.");
+  if (!row) {
+    await getGroupBySlug(ctx, slug); // deleted meanwhile: 404
+    throw new Conflict("You left this group while joining it; try again.");
+  }
   return { ...row, created: inserted.length > 0 };
 }
 
