@@ -73,6 +73,11 @@ describe("creating a group", () => {
     const noName = await api("/groups", { method: "POST", token: ana.accessToken, json: { name: "  " } });
     expect(noName.status).toBe(400);
     expect((await noName.json<Problem>()).errors?.[0]?.path).toBe("name");
+    for (const name of ["Tango\u0000Club", "Tango \u202Ebulc"]) {
+      const hostile = await api("/groups", { method: "POST", token: ana.accessToken, json: { name } });
+      expect(hostile.status).toBe(400);
+      expect((await hostile.json<Problem>()).errors?.[0]?.path).toBe("name");
+    }
     const badCity = await api("/groups", { method: "POST", token: ana.accessToken, json: { name: "Atlantis tango", city: "atlantis" } });
     expect(badCity.status).toBe(400);
     expect((await badCity.json<Problem>()).errors?.[0]?.path).toBe("city");

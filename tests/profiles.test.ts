@@ -57,6 +57,7 @@ describe("editing your profile", () => {
     ["a huge bio", { bio: "x".repeat(2001) }],
     ["an empty name", { displayName: "   " }],
     ["a name with control characters", { displayName: "Ana\u0000Gómez" }],
+    ["a name with a bidi override", { displayName: "Ana\u202Ezemóg" }],
     ["a language that is not a tag", { languages: ["<script>"] }],
   ];
   for (const [name, body] of hostile) {

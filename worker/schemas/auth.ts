@@ -15,13 +15,17 @@ export const handleSchema = z
   .regex(/^[a-z0-9_]{3,30}$/, "handle must be 3–30 characters of a–z, 0–9 and _")
   .meta({ example: "ana_baila" });
 
-/** Visible names: trimmed, no control characters; HTML is fine here and escaped on output. */
+/**
+ * Visible names: trimmed, no control characters; HTML is fine here and escaped on output.
+ * Bidi overrides and isolates (U+202A–202E, U+2066–2069) count as control characters: in a
+ * name they would reverse the words around it ("Ana reacted to your post") wherever it is shown.
+ */
 export const displayNameSchema = z
   .string()
   .trim()
   .min(1, "displayName must not be empty")
   .max(80, "displayName must be at most 80 characters")
-  .regex(/^[^\p{Cc}\p{Cs}]*$/u, "displayName must not contain control characters")
+  .regex(/^[^\p{Cc}\p{Cs}\u202A-\u202E\u2066-\u2069]*$/u, "displayName must not contain control characters")
   .meta({ example: "Ana Gómez" });
 
 export const registerInput = z

@@ -11,7 +11,9 @@ const nameSchema = z
   .string({ error: "name is required" })
   .trim()
   .min(3, "name must be at least 3 characters")
-  .max(80, "name must be at most 80 characters");
+  .max(80, "name must be at most 80 characters")
+  // Like display names (schemas/auth.ts): no control characters, bidi overrides included.
+  .regex(/^[^\p{Cc}\p{Cs}\u202A-\u202E\u2066-\u2069]*$/u, "name must not contain control characters");
 const descriptionSchema = z.string({ error: "description must be text" }).trim().max(2000, "description must be at most 2000 characters");
 const visibilitySchema = z.enum(groupVisibilities, { error: 'visibility must be "public" or "private"' });
 
