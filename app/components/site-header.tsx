@@ -16,7 +16,7 @@ const NAV = [
 ];
 
 const linkClass = ({ isActive }: { isActive: boolean }) =>
-  `rounded-full px-3 py-2 text-sm font-medium transition-colors ${
+  `whitespace-nowrap rounded-full px-3 py-2 text-sm font-medium transition-colors ${
     isActive ? "bg-tango-100 text-tango-700" : "text-stone-700 hover:bg-stone-100 hover:text-tango-700"
   }`;
 
@@ -43,10 +43,11 @@ export function SiteHeader({ viewer, unreadCount = 0 }: { viewer: Viewer | null;
           </ul>
         </nav>
         {viewer ? (
-          <div className="ml-auto flex items-center gap-3">
+          <div className="ml-auto flex min-w-0 flex-wrap items-center justify-end gap-x-2 gap-y-2 sm:gap-x-3">
             <NotificationBell unreadCount={unreadCount} />
-            <Form method="post" action="/logout" className="flex items-center gap-3">
-              <a href="/events/new" className="rounded-full bg-tango-600 px-3 py-2 text-sm font-semibold text-white hover:bg-tango-700">
+            {/* `contents`: the links wrap together with the bell on narrow screens. */}
+            <Form method="post" action="/logout" className="contents">
+              <a href="/events/new" className="whitespace-nowrap rounded-full bg-tango-600 px-3 py-2 text-sm font-semibold text-white hover:bg-tango-700">
                 New event
               </a>
               <NavLink to="/my/events" className={linkClass}>
@@ -58,7 +59,7 @@ export function SiteHeader({ viewer, unreadCount = 0 }: { viewer: Viewer | null;
               <a href="/settings/profile" className="max-w-40 truncate text-sm font-medium text-stone-700 hover:text-tango-700" title={`@${viewer.handle}: edit your profile`}>
                 {viewer.displayName}
               </a>
-              <button type="submit" className="rounded-full border border-stone-300 px-4 py-2 text-sm font-semibold text-stone-700 hover:border-tango-600 hover:text-tango-700">
+              <button type="submit" className="whitespace-nowrap rounded-full border border-stone-300 px-4 py-2 text-sm font-semibold text-stone-700 hover:border-tango-600 hover:text-tango-700">
                 Sign out
               </button>
             </Form>
