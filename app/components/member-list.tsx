@@ -8,9 +8,9 @@ export interface ListedMember {
 
 export function Avatar({ member, size = 40 }: { member: ListedMember; size?: number }) {
   return member.avatarUrl ? (
-    <img src={member.avatarUrl} alt="" width={size} height={size} style={{ width: size, height: size }} className="rounded-full object-cover" />
+    <img src={member.avatarUrl} alt="" width={size} height={size} style={{ width: size, height: size }} className="shrink-0 rounded-full object-cover" />
   ) : (
-    <span aria-hidden="true" style={{ width: size, height: size }} className="grid place-items-center rounded-full bg-tango-100 font-display font-bold text-tango-700">
+    <span aria-hidden="true" style={{ width: size, height: size }} className="grid shrink-0 place-items-center rounded-full bg-tango-100 font-display font-bold text-tango-700">
       {[...member.displayName][0]?.toUpperCase() ?? "?"}
     </span>
   );

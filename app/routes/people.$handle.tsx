@@ -126,17 +126,17 @@ export default function Person({ loaderData, actionData }: Route.ComponentProps)
       </div>
       <header className="flex flex-wrap items-center gap-4">
         {person.avatarUrl ? (
-          <img src={person.avatarUrl} alt="" width={64} height={64} className="h-16 w-16 rounded-full object-cover" />
+          <img src={person.avatarUrl} alt="" width={64} height={64} className="h-16 w-16 shrink-0 rounded-full object-cover" />
         ) : (
-          <span aria-hidden="true" className="grid h-16 w-16 place-items-center rounded-full bg-tango-100 font-display text-2xl font-bold text-tango-700">
+          <span aria-hidden="true" className="grid h-16 w-16 shrink-0 place-items-center rounded-full bg-tango-100 font-display text-2xl font-bold text-tango-700">
             {[...person.displayName][0]?.toUpperCase() ?? "?"}
           </span>
         )}
-        <div className="min-w-0 flex-1">
-          <h1 className="font-display text-3xl font-bold text-tango-900">{person.displayName}</h1>
-          <p className="text-stone-500">
-            @{person.handle}
-            {relationship?.followedBy && <span className="ml-2 rounded-full bg-stone-100 px-2 py-0.5 text-xs font-semibold text-stone-700">Follows you</span>}
+        <div className="min-w-0 flex-1 basis-48">
+          <h1 className="break-words font-display text-2xl font-bold text-tango-900 sm:text-3xl">{person.displayName}</h1>
+          <p className="flex flex-wrap items-center gap-x-2 gap-y-1 text-stone-500">
+            <span className="break-all">@{person.handle}</span>
+            {relationship?.followedBy && <span className="whitespace-nowrap rounded-full bg-stone-100 px-2 py-0.5 text-xs font-semibold text-stone-700">Follows you</span>}
           </p>
         </div>
         {!isMe && signedIn && relationship && !relationship.blocking && <FollowButton handle={person.handle} following={relationship.following} />}
