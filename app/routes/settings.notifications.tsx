@@ -63,7 +63,7 @@ export default function NotificationSettings({ loaderData, actionData }: Route.C
                   value={type}
                   defaultChecked={preferences.emailTypes.includes(type)}
                   aria-describedby={`email-${type}-hint`}
-                  className="mt-1 h-4 w-4 accent-tango-600"
+                  className="mt-1 h-4 w-4 shrink-0 accent-tango-600"
                 />
                 <span>
                   <label htmlFor={`email-${type}`} className="font-medium">
@@ -88,7 +88,7 @@ export default function NotificationSettings({ loaderData, actionData }: Route.C
               ] as const
             ).map(([value, label]) => (
               <label key={value} className="flex items-center gap-3">
-                <input type="radio" name="digest" value={value} defaultChecked={preferences.digest === value} className="h-4 w-4 accent-tango-600" />
+                <input type="radio" name="digest" value={value} defaultChecked={preferences.digest === value} className="h-4 w-4 shrink-0 accent-tango-600" />
                 {label}
               </label>
             ))}
