@@ -74,6 +74,9 @@ export default function Groups({ loaderData, actionData }: Route.ComponentProps)
       <header>
         <h1 className="font-display text-3xl font-bold text-tango-900 sm:text-4xl">Groups</h1>
         <p className="mt-2 text-stone-700">Your city's tango community, and groups for practicas, styles, languages and everything else dancers share.</p>
+        <a href="#create" className="mt-3 inline-block font-semibold text-tango-700 hover:underline">
+          Create a group ↓
+        </a>
       </header>
 
       {signedIn && (
@@ -82,7 +85,13 @@ export default function Groups({ loaderData, actionData }: Route.ComponentProps)
             My groups
           </h2>
           {mine.length === 0 ? (
-            <p className="mt-2 text-stone-700">You haven't joined any group yet. Join your city's community below, or create a group.</p>
+            <p className="mt-2 text-stone-700">
+              You haven't joined any group yet. Join your city's community below, or{" "}
+              <a href="#create" className="font-semibold text-tango-700 underline">
+                create a group
+              </a>
+              .
+            </p>
           ) : (
             <GroupGrid label="My groups" groups={mine} />
           )}
