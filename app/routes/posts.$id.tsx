@@ -17,7 +17,14 @@ type Done = keyof typeof DONE_MESSAGES;
 
 export function meta({ loaderData }: Route.MetaArgs) {
   if (!loaderData) return [{ title: "Post not found — Mundo Tango" }];
-  const text = loaderData.post.body.replace(/\s+/g, " ").slice(0, 60);
+  // Plain words for the tab title: link text without its address, no emphasis asterisks.
+  const text = loaderData.post.body
+    .slice(0, 400)
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
+    .replace(/\*+/g, "")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, 60);
   return [{ title: `${loaderData.post.author.displayName}: “${text}” — Mundo Tango` }, { name: "robots", content: loaderData.post.visibility === "public" ? "index" : "noindex" }];
 }
 
