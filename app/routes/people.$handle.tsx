@@ -140,6 +140,11 @@ export default function Person({ loaderData, actionData }: Route.ComponentProps)
           </p>
         </div>
         {!isMe && signedIn && relationship && !relationship.blocking && <FollowButton handle={person.handle} following={relationship.following} />}
+        {isMe && (
+          <a href="/settings/profile" className="rounded-full border border-stone-300 px-5 py-2 text-sm font-semibold text-stone-800 hover:border-tango-600 hover:text-tango-700">
+            Edit profile
+          </a>
+        )}
         {!signedIn && (
           <a href={`/login?redirectTo=${encodeURIComponent(`/people/${person.handle}`)}`} className="rounded-full bg-tango-600 px-5 py-2 text-sm font-semibold text-white hover:bg-tango-700">
             Sign in to follow
