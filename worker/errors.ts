@@ -60,6 +60,16 @@ export class PayloadTooLarge extends DomainError {
   readonly title = "Payload Too Large";
 }
 
+export class UnsupportedMediaType extends DomainError {
+  readonly status = 415;
+  readonly title = "Unsupported Media Type";
+}
+
+export class UnprocessableImage extends DomainError {
+  readonly status = 422;
+  readonly title = "Unprocessable Content";
+}
+
 export class TooManyRequests extends DomainError {
   readonly status = 429;
   readonly title = "Too Many Requests";

@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { media, type Media } from "../../db/schema";
 import type { Ctx } from "../env";
-import { DomainError, Invalid, NotFound, PayloadTooLarge } from "../errors";
+import { Invalid, NotFound, PayloadTooLarge, UnprocessableImage, UnsupportedMediaType } from "../errors";
 import { UUID_PATTERN, uuidv7 } from "../lib/ids";
 import { sniffMediaType, stripMediaMetadata, type MediaImageType } from "../lib/image-metadata";
 import { readImageSize } from "../lib/image-size";
@@ -22,16 +22,6 @@ export const SWEEP_BATCH = 100;
 
 export const MEDIA_TYPES = ["image/jpeg", "image/png", "image/webp", "image/gif"] as const satisfies readonly MediaImageType[];
 const EXTENSIONS: Record<MediaImageType, string> = { "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif" };
-
-export class UnsupportedMediaType extends DomainError {
-  readonly status = 415;
-  readonly title = "Unsupported Media Type";
-}
-
-export class UnprocessableImage extends DomainError {
-  readonly status = 422;
-  readonly title = "Unprocessable Content";
-}
 
 export interface MediaDto {
   id: string;
