@@ -176,6 +176,18 @@ describe("PATCH and DELETE comments", () => {
     expect((await (await list(p.id)).json<CommentPage>()).data).toEqual([]);
   });
 
+  it("lets the post's author delete a comment by a member blocked either way (404 for a third member)", async () => {
+    const [ana, bea, cid, dan] = await Promise.all([dancer("ana"), dancer("bea"), dancer("cid"), dancer("dan")]);
+    const p = await post(ana);
+    const byBlocked = await comment(bea, p.id, "harassing words");
+    const byBlocker = await comment(cid, p.id, "more harassing words");
+    await Promise.all([block(ana, bea), block(cid, ana), block(dan, bea)]);
+    expect((await api(`/posts/${p.id}/comments/${byBlocked.id}`, { method: "DELETE", token: dan.accessToken })).status).toBe(404);
+    expect((await api(`/posts/${p.id}/comments/${byBlocked.id}`, { method: "DELETE", token: ana.accessToken })).status).toBe(204);
+    expect((await api(`/posts/${p.id}/comments/${byBlocker.id}`, { method: "DELETE", token: ana.accessToken })).status).toBe(204);
+    expect((await (await list(p.id)).json<CommentPage>()).data).toEqual([]);
+  });
+
   it("takes a top-level comment's replies with it", async () => {
     const [ana, bea] = await Promise.all([dancer("ana"), dancer("bea")]);
     const p = await post(ana);

@@ -282,6 +282,18 @@ describe("PATCH and DELETE /posts/:id", () => {
     expect((await api(`/posts/${p.id}`, { method: "DELETE", token: mod.accessToken })).status).toBe(204);
   });
 
+  it("lets group and site moderators delete the posts of a member who blocked them; others still get 404", async () => {
+    const [author, groupMod, siteMod, other] = await Promise.all([dancer("aut"), dancer("gmod"), dancer("smod"), dancer("oth")]);
+    await grantRole(siteMod, "moderator");
+    const g = await group([{ account: author }, { account: groupMod, role: "moderator" }, { account: other }]);
+    const inGroup = await post(author, { visibility: "group", groupId: g.id });
+    const inPublic = await post(author);
+    await Promise.all([block(author, groupMod), block(author, siteMod), block(author, other)]);
+    expect((await api(`/posts/${inGroup.id}`, { method: "DELETE", token: other.accessToken })).status).toBe(404);
+    expect((await api(`/posts/${inGroup.id}`, { method: "DELETE", token: groupMod.accessToken })).status).toBe(204);
+    expect((await api(`/posts/${inPublic.id}`, { method: "DELETE", token: siteMod.accessToken })).status).toBe(204);
+  });
+
   it("answers 404, never a 500, to edits (with a link) racing the post's deletion", async () => {
     const ana = await dancer("ana");
     for (let round = 0; round < 3; round++) {

@@ -95,13 +95,20 @@ export async function updateComment(ctx: Ctx, postId: string, commentId: string,
   return dto!;
 }
 
-/** By its author, the post's author or a moderator; a top-level comment takes its replies with it. */
+/**
+ * By its author, the post's author or a moderator; a top-level comment takes its replies with it.
+ * The post's author and moderators find the comment whoever wrote it: a commenter who blocks
+ * them (or whom they blocked) cannot shield the comment from removal.
+ */
 export async function deleteComment(ctx: Ctx, postId: string, commentId: string): Promise<void> {
   const me = requireSignedIn(ctx);
-  const post = await loadReadablePost(ctx, postId);
-  const comment = await loadVisibleComment(ctx, post.id, commentId);
-  const allowed = comment.authorId === me.id || (await mayRemovePost(ctx, post, me.id, me.roles));
-  if (!allowed) throw new Forbidden("Only the comment's author or the post's author can delete it.");
+  const post = await ctx.db.select().from(posts).where(eq(posts.id, postId)).get();
+  const moderates = post !== undefined && (await mayRemovePost(ctx, post, me.id, me.roles));
+  const comment = moderates
+    ? await ctx.db.select().from(comments).where(and(eq(comments.id, commentId), eq(comments.postId, postId))).get()
+    : await loadVisibleComment(ctx, postId, commentId);
+  if (!comment) throw new NotFound("There is no comment with this id on this post.");
+  if (!moderates && comment.authorId !== me.id) throw new Forbidden("Only the comment's author or the post's author can delete it.");
   await ctx.db.delete(comments).where(or(eq(comments.id, comment.id), eq(comments.parentId, comment.id)));
 }
 

@@ -106,11 +106,18 @@ export async function updatePost(ctx: Ctx, postId: string, input: UpdatePostInpu
   return getPost(ctx, post.id);
 }
 
-/** The author, the group's admins and moderators (group posts), and site moderators may delete. */
+/**
+ * The author, the group's admins and moderators (group posts), and site moderators may delete.
+ * Their power is checked before the audience rules, so an author who blocks the moderators
+ * cannot shield a post from them; anyone else gets 404 for a post they cannot read.
+ */
 export async function deletePost(ctx: Ctx, postId: string): Promise<void> {
   const me = requireSignedIn(ctx);
-  const post = await loadReadablePost(ctx, postId);
-  if (!(await mayRemovePost(ctx, post, me.id, me.roles))) throw new Forbidden("Only the author or a moderator can delete this post.");
+  const post = await ctx.db.select().from(posts).where(eq(posts.id, postId)).get();
+  if (!post || !(await mayRemovePost(ctx, post, me.id, me.roles))) {
+    await loadReadablePost(ctx, postId);
+    throw new Forbidden("Only the author or a moderator can delete this post.");
+  }
   await ctx.db.delete(posts).where(eq(posts.id, post.id));
 }
 
