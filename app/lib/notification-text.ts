@@ -57,23 +57,27 @@ export interface NotificationGroup {
 }
 
 /**
- * Consecutive notifications of the same kind about the same thing (and equally read or
- * unread) become one line: "Ana and 4 others reacted to your post". Follows are about each
- * follower, so consecutive follows group by kind alone.
+ * Notifications of the same kind about the same thing (and equally read or unread) within one
+ * page become one line, placed where the newest of them is: "Ana and 4 others reacted to your
+ * post", even when a follow or a comment arrived in between. Follows are about each follower,
+ * so follows group by kind alone. News from Mundo Tango itself (no actor) is never grouped.
  */
 export function groupNotifications(items: NotificationDto[]): NotificationGroup[] {
   const groups: NotificationGroup[] = [];
+  const open = new Map<string, NotificationGroup>();
   for (const item of items) {
     const key = item.type === "follow" ? "follow" : `${item.type}:${item.subject.type}:${item.subject.id}`;
     const unread = item.readAt === null;
-    const last = groups.at(-1);
     const groupable = item.actor !== null && !["rsvp_promotion", "event_change", "event_cancellation"].includes(item.type);
-    if (last && groupable && last.key === key && last.unread === unread) {
-      last.items.push(item);
-      if (item.actor && !last.actorNames.includes(item.actor.displayName)) last.actorNames.push(item.actor.displayName);
+    const same = groupable ? open.get(`${key}:${unread}`) : undefined;
+    if (same) {
+      same.items.push(item);
+      if (item.actor && !same.actorNames.includes(item.actor.displayName)) same.actorNames.push(item.actor.displayName);
       continue;
     }
-    groups.push({ key, items: [item], actorNames: item.actor ? [item.actor.displayName] : [], unread });
+    const group: NotificationGroup = { key, items: [item], actorNames: item.actor ? [item.actor.displayName] : [], unread };
+    groups.push(group);
+    if (groupable) open.set(`${key}:${unread}`, group);
   }
   return groups;
 }

@@ -31,15 +31,29 @@ describe("grouping notifications on the page", () => {
     expect(notificationText(same!.items[0]!, same!.actorNames, same!.actorNames.length)).toBe("Ana commented on your post");
   });
 
-  it("keeps different posts, kinds, and read from unread apart, and groups only neighbours", () => {
+  it("keeps different posts, kinds, and read from unread apart", () => {
     const groups = groupNotifications([
       item("reaction", "Ana", "p1"),
       item("reaction", "Beto", "p2"),
       item("comment", "Carla", "p2"),
       item("comment", "Dani", "p2", "2026-11-23T21:00:00.000Z"),
+    ]);
+    expect(groups.map((g) => g.items.length)).toEqual([1, 1, 1, 1]);
+  });
+
+  it("groups alike items across the page, where the newest of them is", () => {
+    const groups = groupNotifications([
+      item("reaction", "Ana", "p1"),
+      item("follow", "Beto", "u2"),
+      item("reaction", "Carla", "p1"),
+      item("follow", "Dani", "u4"),
       item("reaction", "Eva", "p1"),
     ]);
-    expect(groups.map((g) => g.items.length)).toEqual([1, 1, 1, 1, 1]);
+    expect(groups.map((g) => [g.key, g.actorNames])).toEqual([
+      ["reaction:post:p1", ["Ana", "Carla", "Eva"]],
+      ["follow", ["Beto", "Dani"]],
+    ]);
+    expect(notificationText(groups[0]!.items[0]!, groups[0]!.actorNames, 3)).toBe("Ana and 2 others reacted to your post");
   });
 
   it("groups consecutive follows, each about its own follower", () => {
