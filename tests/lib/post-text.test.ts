@@ -14,6 +14,17 @@ describe("renderPostText: what members can write", () => {
     expect(renderPostText("<http://milonga.example>")).toBe(`<p><a href="http://milonga.example" ${rel}>http://milonga.example</a></p>`);
   });
 
+  it("links bare http(s) and www addresses, but never other schemes, and leaves emails as text", () => {
+    expect(renderPostText("Photos at https://photos.example/a?b=1&c=2 tonight")).toBe(
+      `<p>Photos at <a href="https://photos.example/a?b=1&amp;c=2" ${rel}>https://photos.example/a?b=1&amp;c=2</a> tonight</p>`,
+    );
+    expect(renderPostText("www.milonga.example")).toBe(`<p><a href="http://www.milonga.example" ${rel}>www.milonga.example</a></p>`);
+    const hostile = renderPostText('javascript:alert(1) ana@example.com https://x.example/"><script>alert(1)</script>');
+    expect(tags(hostile).filter((t) => !/^<\/?p>$/.test(t))).toEqual([`<a href="https://x.example/%22%3E" ${rel}>`, "</a>"]);
+    expect(hostile).toContain("ana@example.com");
+    expect(hostile).toContain("&lt;script&gt;");
+  });
+
   it("keeps headings, lists, quotes and code as plain text, and shows an image as a link", () => {
     const html = renderPostText("# Title\n\n- one\n\n> quote\n\n`code`\n\n![img](https://x.example/a.png)\n\n---");
     expect(tags(html).filter((t) => !/^<\/?p>$/.test(t))).toEqual([`<a href="https://x.example/a.png" ${rel}>`, "</a>"]);

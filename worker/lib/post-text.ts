@@ -1,4 +1,5 @@
 import { micromark } from "micromark";
+import { gfmAutolinkLiteral, gfmAutolinkLiteralHtml } from "micromark-extension-gfm-autolink-literal";
 
 /** Posts and comments are capped at 5,000 characters by validation; this only bounds hostile work. */
 const MAX_SOURCE_CHARS = 20_000;
@@ -34,7 +35,8 @@ const HASHTAG = /(^|[^\p{L}\p{N}_&#/])#([\p{L}\p{N}_]{1,50})(?![\p{L}\p{N}_])/gu
 /**
  * A post or comment body as HTML safe for dangerouslySetInnerHTML: paragraphs, line breaks,
  * emphasis, http(s) links with rel="nofollow ugc noopener", `@handle` linked to the profile and
- * `#tag` linked to the post search. Everything else is escaped text.
+ * `#tag` linked to the post search; bare http(s) and www. addresses are linked too (GFM autolink
+ * literals; emails stay text). Everything else is escaped text.
  */
 export function renderPostText(source: string): string {
   let capped = source.length > MAX_SOURCE_CHARS ? source.slice(0, MAX_SOURCE_CHARS) : source;
@@ -42,7 +44,9 @@ export function renderPostText(source: string): string {
   const html = micromark(capped, {
     allowDangerousHtml: false,
     allowDangerousProtocol: false,
-    extensions: [{ disable: { null: DISABLED_CONSTRUCTS } }],
+    // Bare addresses ("https://…", "www.…") become links too, as members expect.
+    extensions: [{ disable: { null: DISABLED_CONSTRUCTS } }, gfmAutolinkLiteral()],
+    htmlExtensions: [gfmAutolinkLiteralHtml()],
   });
   return linkTextOutsideLinks(keepSafeLinks(html));
 }
