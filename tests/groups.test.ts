@@ -308,6 +308,25 @@ describe("member lists", () => {
   });
 });
 
+describe("moderating across a block", () => {
+  it("admins see, approve and remove members who blocked them", async () => {
+    const [ana, bea, cara] = await Promise.all([dancer(), dancer(), dancer()]);
+    const group = await createGroup(ana, { name: "Blocked Roster", visibility: "private" });
+    await join(bea, group.slug);
+    await join(cara, group.slug);
+    await api(`/users/${ana.user.handle}/block`, { method: "POST", token: bea.accessToken });
+    await api(`/users/${ana.user.handle}/block`, { method: "POST", token: cara.accessToken });
+    const pending = await (await members(group.slug, ana, "pending")).json<GroupMemberPage>();
+    expect(pending.data.map((m) => m.handle).sort()).toEqual([bea.user.handle, cara.user.handle].sort());
+    expect((await approve(ana, group.slug, bea)).status).toBe(200);
+    expect((await reject(ana, group.slug, cara)).status).toBeLessThan(300);
+    const roster = await (await members(group.slug, ana)).json<GroupMemberPage>();
+    expect(roster.data.map((m) => m.handle)).toContain(bea.user.handle);
+    expect((await remove(ana, group.slug, bea)).status).toBeLessThan(300);
+    expect(await isActiveGroupMember(serviceCtx(), group.id, bea.user.id)).toBe(false);
+  });
+});
+
 describe("roles and removal", () => {
   it("only admins change roles; the last admin can't be demoted", async () => {
     const [ana, bea, cara] = await Promise.all([dancer(), dancer(), dancer()]);

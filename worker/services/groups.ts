@@ -291,12 +291,12 @@ const memberCursor = z.object({ at: z.string().max(40), id: z.string().max(64) }
  */
 export async function listGroupMembers(ctx: Ctx, slug: string, query: ListMembersQuery): Promise<GroupMemberPage> {
   const group = await getGroupBySlug(ctx, slug);
+  const role = ctx.user ? await actingRole(ctx, group, ctx.user) : null;
   if (query.status === "pending") await requireGroupRole(ctx, group, "moderator");
-  else if (group.visibility === "private") {
-    if (!ctx.user) throw new Forbidden("Only members of this private group can see who belongs to it.");
-    const role = await actingRole(ctx, group, ctx.user);
-    if (role === null) throw new Forbidden("Only members of this private group can see who belongs to it.");
-  }
+  else if (group.visibility === "private" && role === null) throw new Forbidden("Only members of this private group can see who belongs to it.");
+  // The group's admins and moderators see everyone, blocks included: they must be able to
+  // approve, decline or remove a member who blocked them.
+  const moderates = role !== null && RANK[role] >= RANK.moderator;
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, memberCursor);
   if (query.cursor !== undefined && !after) throw Invalid.field("cursor", "cursor is not a cursor this API issued");
   const rows = await ctx.db
@@ -308,7 +308,7 @@ export async function listGroupMembers(ctx: Ctx, slug: string, query: ListMember
         eq(groupMembers.groupId, group.id),
         eq(groupMembers.status, query.status),
         after ? or(lt(groupMembers.createdAt, after.at), and(eq(groupMembers.createdAt, after.at), lt(groupMembers.userId, after.id))) : undefined,
-        notBlockedWith(ctx.user?.id ?? null, groupMembers.userId),
+        moderates ? undefined : notBlockedWith(ctx.user?.id ?? null, groupMembers.userId),
       ),
     )
     .orderBy(desc(groupMembers.createdAt), desc(groupMembers.userId))
