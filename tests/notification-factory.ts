@@ -15,9 +15,9 @@ export function notifyNow(input: NotifyInput): Promise<void> {
 }
 
 /** A post row straight in D1, for subjects whose readability a test changes. */
-export async function insertPost(authorId: string, visibility: "public" | "followers" = "public"): Promise<string> {
+export async function insertPost(authorId: string, visibility: "public" | "followers" = "public", body = "Qué noche en La Viruta"): Promise<string> {
   const id = uuidv7();
-  await env.DB.prepare("INSERT INTO posts (id, author_id, body, visibility, created_at) VALUES (?, ?, ?, ?, ?)").bind(id, authorId, "Qué noche en La Viruta", visibility, new Date().toISOString()).run();
+  await env.DB.prepare("INSERT INTO posts (id, author_id, body, visibility, created_at) VALUES (?, ?, ?, ?, ?)").bind(id, authorId, body, visibility, new Date().toISOString()).run();
   return id;
 }
 

@@ -53,7 +53,7 @@ describe("immediate notification mail", () => {
   it("mails a mention right away by default, in the member's language, with the member-written words escaped", async () => {
     const [ana, beto] = await Promise.all([member({ handle: handle("ana") }), member({ displayName: "<img src=x onerror=alert(1)>Beto", handle: handle("beto") })]);
     await api("/me", { method: "PATCH", token: ana.accessToken, json: { language: "es" } });
-    const postId = await insertPost(beto.user.id);
+    const postId = await insertPost(beto.user.id, "public", "Vení a <b>La Viruta</b> @ana");
     await notifyNow({ userId: ana.user.id, type: "mention", actorId: beto.user.id, subject: { type: "post", id: postId }, data: { excerpt: "Vení a <b>La Viruta</b> @ana" } });
 
     const mail = await waitForMail(ana.email, /te mencionó/);

@@ -70,7 +70,7 @@ describe("the notifications page", () => {
     const ana = await signedInMember();
     const beto = await member({ handle: handle("beto") });
     await notifyNow({ userId: ana.user.id, type: "follow", actorId: beto.user.id, subject: { type: "user", id: beto.user.id } });
-    await notifyNow({ userId: ana.user.id, type: "mention", actorId: beto.user.id, subject: { type: "post", id: await insertPost(beto.user.id) }, data: { excerpt: "Nos vemos <b>hoy</b>" } });
+    await notifyNow({ userId: ana.user.id, type: "mention", actorId: beto.user.id, subject: { type: "post", id: await insertPost(beto.user.id, "public", "Nos vemos <b>hoy</b>") }, data: { excerpt: "Nos vemos <b>hoy</b>" } });
     const before = await (await page("/notifications", ana.cookie)).text();
     expect(before).toContain("Mark all as read");
     expect(before).toContain("Nos vemos &lt;b&gt;hoy&lt;/b&gt;");

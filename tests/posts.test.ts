@@ -142,6 +142,18 @@ describe("mentions", () => {
     expect(mentions).toEqual([{ type: "mention", actor_id: ana.user.id, subject_id: created.id, dedupe_key: `mention:${created.id}` }]);
   });
 
+  it("quotes the post as it reads now: an edit replaces what the notification shows", async () => {
+    const [ana, bea] = await Promise.all([dancer("ana"), dancer("bea")]);
+    const created = await post(ana, { body: `My phone number is 555 0199, call me @${bea.user.handle}` });
+    const excerpts = async () => {
+      const list = await (await api("/notifications", { token: bea.accessToken })).json<{ data: { type: string; data: { excerpt?: string } }[] }>();
+      return list.data.filter((n) => n.type === "mention").map((n) => n.data.excerpt);
+    };
+    expect((await excerpts())[0]).toContain("555 0199");
+    await api(`/posts/${created.id}`, { method: "PATCH", token: ana.accessToken, json: { body: `See you at the milonga @${bea.user.handle}` } });
+    expect(await excerpts()).toEqual([`See you at the milonga @${bea.user.handle}`]);
+  });
+
   it("does not notify a member across a block", async () => {
     const [ana, bea] = await Promise.all([dancer("ana"), dancer("bea")]);
     await block(bea, ana);

@@ -10,6 +10,7 @@ import { createCommentInput, reactionTypeSchema, updateCommentInput, updatePostI
 import { createComment, deleteComment, listComments, updateComment } from "../../worker/services/comments";
 import { deletePost, getPost, loadReadablePost, mayRemovePost, updatePost } from "../../worker/services/posts";
 import { removeReaction, setReaction } from "../../worker/services/reactions";
+import { postExcerpt } from "../../worker/lib/post-excerpt";
 
 const COMMENTS_PER_PAGE = 50;
 const DONE_MESSAGES = { edited: "Your post was updated.", commented: "Comment added.", "comment-edited": "Comment updated.", "comment-deleted": "Comment deleted." } as const;
@@ -17,14 +18,8 @@ type Done = keyof typeof DONE_MESSAGES;
 
 export function meta({ loaderData }: Route.MetaArgs) {
   if (!loaderData) return [{ title: "Post not found — Mundo Tango" }];
-  // Plain words for the tab title: link text without its address, no emphasis asterisks.
-  const text = loaderData.post.body
-    .slice(0, 400)
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
-    .replace(/\*+/g, "")
-    .replace(/\s+/g, " ")
-    .trim()
-    .slice(0, 60);
+  // Plain words for the tab title: link text without its address, no emphasis marks.
+  const text = postExcerpt(loaderData.post.body, 60);
   return [{ title: `${loaderData.post.author.displayName}: “${text}” — Mundo Tango` }, { name: "robots", content: loaderData.post.visibility === "public" ? "index" : "noindex" }];
 }
 

@@ -4,13 +4,14 @@ import type { Ctx } from "../env";
 import { Forbidden, Invalid, NotFound } from "../errors";
 import { keysetPage } from "../lib/cursor";
 import { uuidv7 } from "../lib/ids";
+import { postExcerpt } from "../lib/post-excerpt";
 import { renderPostText } from "../lib/post-text";
 import type { CommentDto, CommentPage, CreateCommentInput, ReplyDto } from "../schemas/posts";
 import { assertCanInteract, notBlockedWith, notMutedBy } from "./audience";
 import { requireVerifiedMember } from "./authorization";
 import { memberSummary } from "./avatars";
-import { notify } from "./notifications";
-import { cursorId, excerpt, inIds, loadReadablePost, mayRemovePost, notifyMentions } from "./posts";
+import { NOTIFICATION_EXCERPT_CHARS, notify } from "./notifications";
+import { cursorId, inIds, loadReadablePost, mayRemovePost, notifyMentions } from "./posts";
 import { requireSignedIn } from "./users";
 
 /**
@@ -49,7 +50,7 @@ export async function createComment(ctx: Ctx, postId: string, input: CreateComme
     throw Invalid.field("parentId", "there is no such comment on this post");
   }
   // commentId: the notification (and its excerpt) goes away with the comment (notifications.stillVisibleTo).
-  const data = { excerpt: excerpt(input.body), postId: post.id, commentId: id };
+  const data = { excerpt: postExcerpt(input.body, NOTIFICATION_EXCERPT_CHARS), postId: post.id, commentId: id };
   await notify(ctx, { userId: post.authorId, type: "comment", actorId: me.id, subject: { type: "post", id: post.id }, data, dedupeKey: `comment:${id}` });
   if (parent && parent.authorId !== post.authorId) {
     await notify(ctx, { userId: parent.authorId, type: "reply", actorId: me.id, subject: { type: "post", id: post.id }, data, dedupeKey: `reply:${id}` });

@@ -8,6 +8,7 @@ import { Invalid } from "../errors";
 import { decodeCursor, keysetPage } from "../lib/cursor";
 import { uuidv7 } from "../lib/ids";
 import { log } from "../lib/log";
+import { postExcerpt } from "../lib/post-excerpt";
 import type { NotificationDto } from "../schemas/notifications";
 import { blockedEitherWay, notBlockedWith, postReadableBy } from "./audience";
 import { avatarUrl } from "./avatars";
@@ -188,6 +189,9 @@ async function queueMail(ctx: Ctx, userId: string, id: string, type: Notificatio
   await enqueue(ctx.env.JOBS, { type: "notification.mail", idempotencyKey: `notification:${id}`, notificationId: id });
 }
 
+/** How much of a post or comment a notification quotes. */
+export const NOTIFICATION_EXCERPT_CHARS = 80;
+
 interface NotificationRow {
   id: string;
   type: NotificationType;
@@ -202,6 +206,8 @@ interface NotificationRow {
   subjectHandle: string | null;
   subjectGroupSlug: string | null;
   commentPostId: string | null;
+  /** The quoted post or comment as it reads now: an edit replaces the excerpt stored at the time. */
+  currentBody: string | null;
 }
 
 /**
@@ -224,7 +230,10 @@ async function selectNotifications(ctx: Ctx, userId: string, extra: SQL, limit: 
       actor.handle AS actorHandle, actor.display_name AS actorDisplayName, actor.avatar_key AS actorAvatarKey,
       CASE WHEN notifications.subject_type = 'user' THEN (SELECT handle FROM users WHERE users.id = notifications.subject_id) END AS subjectHandle,
       CASE WHEN notifications.subject_type = 'group' THEN (SELECT slug FROM groups WHERE groups.id = notifications.subject_id) END AS subjectGroupSlug,
-      CASE WHEN notifications.subject_type = 'comment' THEN (SELECT post_id FROM comments WHERE comments.id = notifications.subject_id) END AS commentPostId
+      CASE WHEN notifications.subject_type = 'comment' THEN (SELECT post_id FROM comments WHERE comments.id = notifications.subject_id) END AS commentPostId,
+      CASE WHEN json_extract(notifications.data, '$.excerpt') IS NULL THEN NULL
+        WHEN json_extract(notifications.data, '$.commentId') IS NOT NULL THEN (SELECT body FROM comments WHERE comments.id = json_extract(notifications.data, '$.commentId'))
+        WHEN notifications.subject_type = 'post' THEN (SELECT body FROM posts WHERE posts.id = notifications.subject_id) END AS currentBody
     FROM notifications
     LEFT JOIN users AS actor ON actor.id = notifications.actor_id
     WHERE notifications.user_id = ${userId} ${extra} AND ${stillVisibleTo(userId)}
@@ -261,13 +270,17 @@ function subjectUrl(row: NotificationRow): string {
   }
 }
 
+function withCurrentExcerpt(data: NotificationDto["data"], currentBody: string | null): NotificationDto["data"] {
+  return currentBody === null || typeof data.excerpt !== "string" ? data : { ...data, excerpt: postExcerpt(currentBody, NOTIFICATION_EXCERPT_CHARS) };
+}
+
 function toDto(row: NotificationRow): NotificationDto {
   return {
     id: row.id,
     type: row.type,
     actor: row.actorHandle ? { handle: row.actorHandle, displayName: row.actorDisplayName ?? row.actorHandle, avatarUrl: avatarUrl(row.actorHandle, row.actorAvatarKey) } : null,
     subject: { type: row.subjectType, id: row.subjectId, url: subjectUrl(row) },
-    data: parseData(row.data),
+    data: withCurrentExcerpt(parseData(row.data), row.currentBody),
     createdAt: row.createdAt,
     readAt: row.readAt,
   };

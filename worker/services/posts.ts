@@ -5,6 +5,7 @@ import type { Ctx } from "../env";
 import { Forbidden, Invalid, NotFound } from "../errors";
 import { decodeCursor, keysetPage } from "../lib/cursor";
 import { uuidv7 } from "../lib/ids";
+import { postExcerpt } from "../lib/post-excerpt";
 import { mentionedHandles, renderPostText } from "../lib/post-text";
 import type { CreatePostInput, PostDto, PostPage, UpdatePostInput } from "../schemas/posts";
 import { groupRoleOf, isActiveGroupMember, notMutedBy, postReadableBy } from "./audience";
@@ -12,7 +13,7 @@ import { requireVerifiedMember } from "./authorization";
 import { memberSummary } from "./avatars";
 import { queueLinkPreview } from "./link-previews";
 import { claimMedia, toMediaDto, type MediaDto } from "./media";
-import { notify } from "./notifications";
+import { NOTIFICATION_EXCERPT_CHARS, notify } from "./notifications";
 import { requireSignedIn } from "./users";
 
 /** Site staff who may remove any post. */
@@ -151,14 +152,10 @@ export async function notifyMentions(ctx: Ctx, postId: string, body: string, ded
   for (const { id: userId } of mentioned) {
     const readable = await ctx.db.select({ id: posts.id }).from(posts).where(and(eq(posts.id, postId), postReadableBy(userId))).get();
     if (!readable) continue;
-    await notify(ctx, { userId, type: "mention", actorId: me.id, subject: { type: "post", id: postId }, data: commentId ? { excerpt: excerpt(body), commentId } : { excerpt: excerpt(body) }, dedupeKey });
+    await notify(ctx, { userId, type: "mention", actorId: me.id, subject: { type: "post", id: postId }, data: commentId ? { excerpt: postExcerpt(body, NOTIFICATION_EXCERPT_CHARS), commentId } : { excerpt: postExcerpt(body, NOTIFICATION_EXCERPT_CHARS) }, dedupeKey });
   }
 }
 
-export function excerpt(body: string, maxLength = 80): string {
-  const flat = body.replace(/\s+/g, " ").trim();
-  return flat.length > maxLength ? `${flat.slice(0, maxLength - 1)}…` : flat;
-}
 
 /** Posts of one author (their profile), newest first; `memories` keeps only posts about an event. */
 export async function listUserPosts(ctx: Ctx, handle: string, page: { cursor?: string; limit: number; memories?: boolean }): Promise<PostPage> {

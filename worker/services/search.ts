@@ -5,6 +5,7 @@ import type { Ctx } from "../env";
 import { Invalid } from "../errors";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { ftsMatchExpression } from "../lib/fts-query";
+import { postExcerpt } from "../lib/post-excerpt";
 import { MAX_SEARCH_DEPTH, type EventResult, type GroupResult, type PersonResult, type PostResult, type SearchPage, type SearchQuery } from "../schemas/search";
 import { notBlockedWith, notMutedBy, postReadableBy } from "./audience";
 import { avatarUrl, memberSummary } from "./avatars";
@@ -170,16 +171,6 @@ export function postsSql(viewerId: string | null, window: Window): SQL {
     ${page(window)}`;
 }
 
-/** The first words of a post as plain text: Markdown-lite marks and link targets removed. */
-export function postExcerpt(body: string, maxLength = 160): string {
-  const plain = body
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
-    .replace(/(\*\*|__|\*|_|`)/g, "")
-    .replace(/\s+/g, " ")
-    .trim();
-  const chars = [...plain];
-  return chars.length > maxLength ? `${chars.slice(0, maxLength - 1).join("")}…` : plain;
-}
 
 function toPost(row: PostRow): PostResult {
   return {
