@@ -85,6 +85,26 @@ describe("stories", () => {
     expect((await res.json<{ detail: string }>()).detail).toMatch(/30 stories/);
   });
 
+  it("stay at 30 when stories are posted at the same moment, and a refused story gives its picture back", async () => {
+    const ana = await dancer("ana");
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    await env.DB.batch(
+      Array.from({ length: 29 }, (_, i) =>
+        env.DB.prepare("INSERT INTO stories (id, author_id, text, created_at, expires_at) VALUES (?, ?, ?, ?, ?)").bind(crypto.randomUUID(), ana.user.id, `old ${i}`, now(), later),
+      ),
+    );
+    const pictures = await Promise.all([uploadPhoto(ana), uploadPhoto(ana)]);
+    const bodies = [{ mediaId: pictures[0]!.id }, { mediaId: pictures[1]!.id }, ...Array.from({ length: 4 }, (_, i) => ({ text: `racing ${i}` }))];
+    const answers = await Promise.all(bodies.map((json) => api("/stories", { method: "POST", token: ana.accessToken, json })));
+    expect(answers.map((res) => res.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    const active = await env.DB.prepare("SELECT count(*) AS n FROM stories WHERE author_id = ?").bind(ana.user.id).first<{ n: number }>();
+    expect(active).toEqual({ n: 30 });
+    // Every picture not in a story is free again, none is left attached to nothing.
+    const attached = await env.DB.prepare("SELECT count(*) AS n FROM media WHERE owner_id = ? AND attached_at IS NOT NULL").bind(ana.user.id).first<{ n: number }>();
+    const inStories = await env.DB.prepare("SELECT count(*) AS n FROM stories WHERE author_id = ? AND media_id IS NOT NULL").bind(ana.user.id).first<{ n: number }>();
+    expect(attached).toEqual(inStories);
+  });
+
   it("need a confirmed email to post", async () => {
     const unverified = await member({ handle: nextHandle("new") });
     const res = await api("/stories", { method: "POST", token: unverified.accessToken, json: { text: "hola" } });

@@ -71,6 +71,8 @@ function selectStories(ctx: Ctx) {
  * A verified member's story: a short text (≤ 280 characters), a picture of theirs not yet
  * attached to anything (POST /api/v1/media), or both. Their followers and they see it for 24 h.
  */
+const tooManyStories = () => new Conflict(`You already have ${MAX_ACTIVE_STORIES} stories up; delete one or wait until one expires.`);
+
 export async function createStory(ctx: Ctx, input: CreateStoryInput, now: Date = new Date()): Promise<StoryDto> {
   const me = requireVerifiedMember(ctx);
   const text = input.text?.replace(/\r\n?/g, "\n").trim() || null;
@@ -85,7 +87,7 @@ export async function createStory(ctx: Ctx, input: CreateStoryInput, now: Date =
     .from(stories)
     .where(and(eq(stories.authorId, me.id), sql`${stories.expiresAt} > ${now.toISOString()}`))
     .get();
-  if ((active?.n ?? 0) >= MAX_ACTIVE_STORIES) throw new Conflict(`You already have ${MAX_ACTIVE_STORIES} stories up; delete one or wait until one expires.`);
+  if ((active?.n ?? 0) >= MAX_ACTIVE_STORIES) throw tooManyStories();
   let picture = null;
   if (mediaId !== null) {
     try {
@@ -96,7 +98,17 @@ export async function createStory(ctx: Ctx, input: CreateStoryInput, now: Date =
     }
   }
   const row = { id: uuidv7(now.getTime()), authorId: me.id, mediaId, text, createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + STORY_TTL_MS).toISOString() };
-  await ctx.db.insert(stories).values(row);
+  // The cap is checked again inside the insert, so stories posted at the same moment cannot pass it.
+  const inserted = await ctx.db.all<{ id: string }>(sql`
+    INSERT INTO stories (id, author_id, media_id, text, created_at, expires_at)
+    SELECT ${row.id}, ${row.authorId}, ${row.mediaId}, ${row.text}, ${row.createdAt}, ${row.expiresAt}
+    WHERE (SELECT count(*) FROM stories WHERE author_id = ${me.id} AND expires_at > ${now.toISOString()}) < ${MAX_ACTIVE_STORIES}
+    RETURNING id`);
+  if (inserted.length === 0) {
+    // Give the picture back, so the member can use the upload once a story expires.
+    if (mediaId !== null) await ctx.db.update(media).set({ attachedAt: null }).where(eq(media.id, mediaId));
+    throw tooManyStories();
+  }
   const author = await ctx.db.select({ handle: users.handle, displayName: users.displayName, avatarKey: users.avatarKey }).from(users).where(eq(users.id, me.id)).get();
   return { id: row.id, author: authorOf(author!), text, media: picture ?? null, createdAt: row.createdAt, expiresAt: row.expiresAt };
 }
