@@ -62,6 +62,19 @@ export const jobSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("link.preview"), idempotencyKey: z.string().min(1).max(64), postId: uuid, url: z.string().min(1).max(2048) }),
   /** Mail one stored notification now, if still unread and unmailed (queues/jobs/notification-mail.ts). */
   z.object({ type: z.literal("notification.mail"), idempotencyKey: z.string().min(1).max(64), notificationId: uuid }),
+  /**
+   * After a chat message: tell members who were not connected to the room and have not been
+   * told since they last read (one notification per unread streak, queues/jobs/chat-notify.ts).
+   */
+  z.object({
+    type: z.literal("chat.notify"),
+    idempotencyKey: z.string().min(1).max(64),
+    conversationId: uuid,
+    seq: z.int().min(1),
+    senderId: uuid,
+    /** Members with the room open when the message went out: they saw it. */
+    online: z.array(uuid).max(5000),
+  }),
   z.object({
     type: z.literal("event.message"),
     ...fanOutPage,

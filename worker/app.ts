@@ -23,6 +23,8 @@ import { mediaApi, mediaResponseHeaders } from "./api/media";
 import { storiesApi } from "./api/stories";
 import { notificationsApi, notificationsLive } from "./api/notifications";
 import { searchApi } from "./api/search";
+import { conversationsApi } from "./api/conversations";
+import { chatLive, chatTicketsApi } from "./api/chat-live";
 import type { AppEnv } from "./env";
 import { PayloadTooLarge, NotFound } from "./errors";
 import { uuidv7 } from "./lib/ids";
@@ -118,6 +120,8 @@ app.route("/api/v1", mediaApi);
 app.route("/api/v1", storiesApi);
 app.route("/api/v1", notificationsApi);
 app.route("/api/v1", searchApi);
+app.route("/api/v1", conversationsApi);
+app.route("/api/v1", chatTicketsApi);
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
 app.doc31("/api/openapi.json", OPENAPI_INFO);
 app.get("/api/docs", (c) => c.html(renderApiDocs(app.getOpenAPI31Document(OPENAPI_INFO) as unknown as Record<string, unknown>)));
@@ -125,7 +129,8 @@ app.all("/api/*", apiNotFound);
 
 // Live notifications: authenticated and Origin-checked here, then handed to the member's NotificationHub.
 app.get("/ws/notifications", authenticate, notificationsLive);
-// Chat upgrades are authorized here before they reach a ChatRoom; rooms arrive with the chat work.
+// Chat: the ticket and membership are checked here, before the upgrade reaches the conversation's ChatRoom.
+app.get("/ws/conversations/:id", chatLive);
 app.all("/ws/*", (c) => problemResponse(c, new NotFound("There is no chat room at this address.")));
 
 app.use("/dev/*", pageSession);

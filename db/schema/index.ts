@@ -14,3 +14,4 @@ export * from "./groups";
 export * from "./media";
 export * from "./posts";
 export * from "./notifications";
+export * from "./conversations";

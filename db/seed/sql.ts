@@ -6,7 +6,7 @@ type Row = Record<string, string | number | null>;
 const ROWS_PER_STATEMENT = 100;
 
 /** Emptied before the older tables they point at (child tables first). */
-const COMMUNITY_TABLES = ["notifications", "notification_preferences", "stories", "link_previews", "reactions", "comments", "post_media", "posts", "media", "group_members", "groups", "mutes", "blocks", "follows"];
+const COMMUNITY_TABLES = ["chat_tickets", "conversation_members", "conversations", "notifications", "notification_preferences", "stories", "link_previews", "reactions", "comments", "post_media", "posts", "media", "group_members", "groups", "mutes", "blocks", "follows"];
 
 /** Every city has its community group (as migration 0003 and worker/services/groups.ts do). */
 const CITY_COMMUNITIES_SQL = `INSERT INTO groups (id, slug, name, description, visibility, kind, city_id, created_at)

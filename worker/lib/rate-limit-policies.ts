@@ -22,6 +22,8 @@ export const WINDOW_POLICIES = {
   "upload.user": { limit: 60, windowSeconds: 60 * 60 },
   /** Organizer messages to an event's attendees: news, not a mailing list. */
   "message.event": { limit: 5, windowSeconds: 24 * 60 * 60 },
+  /** Chat messages by one member, across all rooms: a fast conversation, not a flood. */
+  "chat.send": { limit: 30, windowSeconds: 30 },
 } as const satisfies Record<string, WindowPolicy>;
 
 export type WindowPolicyName = keyof typeof WINDOW_POLICIES;
