@@ -1,4 +1,5 @@
 import { jobSchema, type Job } from "./jobs";
+import { handleChatNotify } from "./jobs/chat-notify";
 import { handleEventFanOut } from "./jobs/event-fanout";
 import { handleHealthProbe } from "./jobs/health-probe";
 import { handleNotificationMail } from "./jobs/notification-mail";
@@ -22,6 +23,9 @@ async function runJob(job: Job, env: Cloudflare.Env): Promise<void> {
       return handleNotificationMail(job, env);
     case "link.preview":
       return handleLinkPreview(job, env);
+    case "chat.notify":
+      await handleChatNotify(job, env);
+      return;
   }
 }
 

@@ -5,6 +5,7 @@ import { uuidv7 } from "./lib/ids";
 import { log } from "./lib/log";
 import { remindStaleSeries } from "./services/event-notifications";
 import { reconfirmWeeks } from "./services/events";
+import { purgeExpiredTickets } from "./services/chat-tickets";
 import { checkHealth } from "./services/health";
 import { sweepMedia } from "./services/media";
 import { expireStories } from "./services/stories";
@@ -28,6 +29,7 @@ export async function runScheduled(controller: ScheduledController, env: Cloudfl
     "stories.expire": () => expireStories(ctx, now),
     "media.sweep": () => sweepMedia(ctx, now),
     "notifications.digest": () => sendNotificationDigests(ctx, now),
+    "chat.tickets.purge": () => purgeExpiredTickets(ctx, now),
   };
   for (const [task, run] of Object.entries(tasks)) {
     try {
