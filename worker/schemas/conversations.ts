@@ -167,3 +167,16 @@ export const ticketSchema = z
   .object({ ticket: z.string(), expiresAt: z.string(), url: z.string().meta({ description: "Open a WebSocket here; add `&since=<seq>` to catch up." }) })
   .meta({ id: "ChatTicket", description: "Single use, valid for 60 s, for you and this conversation only." });
 export type TicketDto = z.infer<typeof ticketSchema>;
+
+export const eventRoomStatusSchema = z
+  .object({
+    conversationId: z.string().nullable().meta({ description: "The event's room, or null before anyone joined it." }),
+    joined: z.boolean().meta({ description: "You are in the room." }),
+    canJoin: z.boolean().meta({ description: "You may join (or rejoin) now: going to a date of the event or organizing it, email confirmed, event not cancelled." }),
+  })
+  .meta({ id: "EventRoomStatus" });
+export type EventRoomStatus = z.infer<typeof eventRoomStatusSchema>;
+
+export const readResultSchema = z
+  .object({ readSeq: z.number().int().meta({ description: "Your read position now (never lower than before)." }) })
+  .meta({ id: "ConversationReadResult" });

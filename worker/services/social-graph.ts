@@ -4,10 +4,12 @@ import { z } from "zod";
 import { blocks, follows, mutes, users } from "../../db/schema";
 import type { Ctx } from "../env";
 import { Invalid, NotFound } from "../errors";
+import { log } from "../lib/log";
 import { decodeCursor, keysetPage } from "../lib/cursor";
 import type { FollowState, MemberSummaryPage, PageQuery, Relationship } from "../schemas/social";
 import { assertCanInteract, notBlockedWith } from "./audience";
 import { avatarUrl } from "./avatars";
+import { syncDirectRoomSending } from "./conversations";
 import { notify } from "./notifications";
 import { requireSignedIn } from "./users";
 
@@ -79,6 +81,7 @@ export async function block(ctx: Ctx, handle: string): Promise<{ created: boolea
       .delete(follows)
       .where(or(and(eq(follows.followerId, me.id), eq(follows.followeeId, otherId)), and(eq(follows.followerId, otherId), eq(follows.followeeId, me.id)))),
   ]);
+  await syncChatSending(ctx, me.id, otherId);
   return { created: inserted.length > 0 };
 }
 
@@ -86,6 +89,16 @@ export async function unblock(ctx: Ctx, handle: string): Promise<void> {
   const me = requireSignedIn(ctx);
   const otherId = await memberIdByHandle(ctx, handle);
   await ctx.db.delete(blocks).where(and(eq(blocks.blockerId, me.id), eq(blocks.blockedId, otherId)));
+  await syncChatSending(ctx, me.id, otherId);
+}
+
+/** Their direct chat room follows the block at once (open sockets too); a room erring never fails the block. */
+async function syncChatSending(ctx: Ctx, a: string, b: string): Promise<void> {
+  try {
+    await syncDirectRoomSending(ctx, a, b);
+  } catch (error) {
+    log("error", "chat.sync-sending-failed", { a, b, error: String(error) });
+  }
 }
 
 /** A mute only hides: follows stay, and the muted member is never told. */
