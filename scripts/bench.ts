@@ -18,14 +18,20 @@
  *   /api/v1/search?q=milonga&type=posts         full-text search over posts, visibility applied
  *   /api/v1/search?q=milonga&type=people        full-text search over members
  *
+ * and then chat (scripts/bench-chat.ts): fan-out latency p50/p99 from one sender to 10, 100
+ * and 500 members connected to one room over real WebSockets, and messages/s sustained
+ * (the bench worker runs with RATE_LIMIT_CHAT_SEND raised). --chat-only skips the HTTP
+ * routes but hello world, which still opens and closes the run for the ratios.
+ *
  * Absolute numbers depend on the machine and whatever else it is doing, so each route is
  * also reported as a ratio to the hello-world route measured in the same run: that ratio
  * says what the route costs on top of the platform and travels between machines. Hello is
  * measured first and again last; the baseline is the mean of both, and the drift between
  * them tells how steady the machine was. Results also go to .bench/results.json.
- * Exits 1 when any route answers anything but 2xx or fails to connect; it never judges timings.
+ * Exits 1 when any route answers anything but 2xx or fails to connect, or a chat room cannot be
+ * measured or loses a delivery; it never judges timings.
  *
- * Quick run: npm run bench -- --scale 5 --duration 3
+ * Quick run: npm run bench -- --scale 5 --duration 3   (room sizes above the world's members are skipped)
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -43,6 +49,7 @@ import {
   withRatios,
   type RouteResult,
 } from "./bench-lib.ts";
+import { CHAT_BENCH_VARS, chatProblems, chatWithRatios, formatChatTable, prepareChatBench, runChatBench, type ChatRoomResult } from "./bench-chat.ts";
 import { startWorker } from "./worker-server.ts";
 
 const STATE_DIR = ".bench/state";
@@ -60,6 +67,7 @@ const { values } = parseArgs({
     connections: { type: "string", default: "10" },
     port: { type: "string", default: "8799" },
     reseed: { type: "boolean", default: false },
+    "chat-only": { type: "boolean", default: false },
   },
 });
 const scale = wholeNumber("scale", 1, 2000);
@@ -95,6 +103,7 @@ const seedStarted = Date.now();
 prepareBenchDatabase(STATE_DIR, scale, { reseed: values.reseed });
 const benchMember = await prepareBenchMember(STATE_DIR);
 const dataset = countDataset(STATE_DIR);
+const chatPlan = prepareChatBench(STATE_DIR);
 console.log(
   `Dataset: scale ${scale}, ${dataset.members} members, ${dataset.events} events, ${dataset.posts} posts, ${dataset.follows} follows (ready in ${((Date.now() - seedStarted) / 1000).toFixed(0)} s).`,
 );
@@ -104,7 +113,7 @@ console.log(
 process.env.WRANGLER_LOG = "warn";
 const port = await freePort(preferredPort);
 starting = true;
-const server = await startWorker({ port, persistTo: STATE_DIR });
+const server = await startWorker({ port, persistTo: STATE_DIR, vars: CHAT_BENCH_VARS });
 stopServer = server.stop;
 starting = false;
 if (interrupted) {
@@ -113,6 +122,7 @@ if (interrupted) {
 }
 
 const measured: RouteResult[] = [];
+const chat: ChatRoomResult[] = [];
 try {
   // A real event of the seeded world: the first one the Buenos Aires listing shows.
   const listing = (await (await fetch(`${server.url}/api/v1/events?city=buenos-aires&limit=1`)).json()) as { data: { eventId: string }[] };
@@ -125,11 +135,15 @@ try {
     ...SEARCH_ROUTES.map((route) => ({ route })),
   ];
   console.log(`Serving on ${server.url}; ${connections} connections, ${warmup} s warm-up and ${duration} s per route.`);
-  for (const { route, token: as } of [{ route: HELLO }, ...ROUTES, { route: HELLO }]) {
+  const measure = async ({ route, token: as }: { route: string; token?: string }) => {
     const result = await measureRoute(server.url, route, { connections, duration, warmup, token: as });
     console.log(`  ${result.route}: ${result.requestsPerSecond.toFixed(0)} req/s`);
     measured.push(result);
-  }
+  };
+  for (const route of [{ route: HELLO }, ...(values["chat-only"] ? [] : ROUTES)]) await measure(route);
+  console.log(`Chat: ${chatPlan.rooms.map((room) => room.size).join(", ")} members per room${chatPlan.skipped.length ? ` (${chatPlan.skipped.join(", ")} skipped: too few members at this scale)` : ""}.`);
+  chat.push(...(await runChatBench(server.url, chatPlan)));
+  await measure({ route: HELLO });
 } finally {
   await server.stop();
 }
@@ -141,6 +155,14 @@ const rows = withRatios([baseline, ...measured.slice(1, -1)], baseline);
 const drift = helloLast.requestsPerSecond / helloFirst.requestsPerSecond - 1;
 
 console.log(`\n${formatTable(rows)}\n`);
+const chatRows = chatWithRatios(chat, baseline);
+if (chatRows.length > 0) {
+  console.log(`${formatChatTable(chatRows)}\n`);
+  console.log(
+    "Chat latency: send → `message` frame on each member's socket (one process, one clock); ×hello divides by hello world's p50/p99 of this run.\n" +
+      `Sustained: messages every member received per second, the sender keeping ${chatRows[0]!.sustained.window} unacked in flight. RATE_LIMIT_CHAT_SEND=${CHAT_BENCH_VARS.RATE_LIMIT_CHAT_SEND} for this worker.\n`,
+  );
+}
 console.log(
   `Hello world: ${helloFirst.requestsPerSecond.toFixed(0)} req/s first, ${helloLast.requestsPerSecond.toFixed(0)} last ` +
     `(${drift >= 0 ? "+" : ""}${(drift * 100).toFixed(1)}% drift; ratios use the mean).`,
@@ -160,6 +182,7 @@ writeFileSync(
       warmupSeconds: warmup,
       hello: { first: helloFirst, last: helloLast, drift },
       routes: rows,
+      chat: { vars: CHAT_BENCH_VARS, rooms: chatRows },
     },
     null,
     2,
@@ -170,5 +193,7 @@ console.log(`Wrote ${RESULTS_PATH}.`);
 const failed = measured.filter((r) => r.non2xx > 0 || r.errors > 0);
 if (failed.length > 0) {
   console.error(`Not every request succeeded: ${failed.map((r) => `${r.route} (${r.non2xx} non-2xx, ${r.errors} errors)`).join(", ")}.`);
-  process.exit(1);
 }
+const chatFailures = chatProblems(chat);
+if (chatFailures.length > 0) console.error(`Chat did not go cleanly: ${chatFailures.join("; ")}.`);
+if (failed.length > 0 || chatFailures.length > 0) process.exit(1);
