@@ -58,8 +58,7 @@ export async function handleChatNotify(job: ChatNotifyJob, env: Cloudflare.Env, 
   let after = "";
   for (;;) {
     if (notified >= NOTIFY_PER_RUN) {
-      await enqueue(ctx.env.JOBS, { ...job, idempotencyKey: `chat:${job.conversationId}:${job.seq}:${notified}`.slice(0, 64) });
-      log("info", "chat.notify.continued", { conversationId: job.conversationId, seq: job.seq, notified });
+      await continueLater(ctx, job, notified);
       break;
     }
     const due = await ctx.db.all<{ userId: string }>(sql`
@@ -69,8 +68,14 @@ export async function handleChatNotify(job: ChatNotifyJob, env: Cloudflare.Env, 
       ORDER BY user_id LIMIT ${CLAIM_CHUNK}`);
     if (due.length === 0) break;
     after = due[due.length - 1]!.userId;
-    const candidates = due.map((row) => row.userId).filter((id) => !online.has(id)).slice(0, NOTIFY_PER_RUN - notified);
-    if (candidates.length === 0) continue;
+    const offline = due.map((row) => row.userId).filter((id) => !online.has(id));
+    const candidates = offline.slice(0, NOTIFY_PER_RUN - notified);
+    // Members of this page left for the continuation: it starts over from the first due member.
+    const cut = candidates.length < offline.length;
+    if (candidates.length === 0) {
+      if (due.length < CLAIM_CHUNK) break;
+      continue;
+    }
     // Same rule again inside the UPDATE, plus blocks and mutes against the sender: whoever it returns is ours alone to tell.
     const claimed = await ctx.db.all<{ userId: string }>(sql`
       UPDATE conversation_members SET notified_seq = ${job.seq}
@@ -94,10 +99,19 @@ export async function handleChatNotify(job: ChatNotifyJob, env: Cloudflare.Env, 
       });
       notified += 1;
     }
-    // A short page was the last one, unless members were skipped for being online (handled by `after`).
+    if (cut) {
+      await continueLater(ctx, job, notified);
+      break;
+    }
     if (due.length < CLAIM_CHUNK) break;
   }
   return notified;
+}
+
+/** Queues the same job again: the members told so far are no longer due, so it goes on with the rest. */
+async function continueLater(ctx: Ctx, job: ChatNotifyJob, notified: number): Promise<void> {
+  await enqueue(ctx.env.JOBS, { ...job, idempotencyKey: `chat:${job.conversationId}:${job.seq}:more`.slice(0, 64) });
+  log("info", "chat.notify.continued", { conversationId: job.conversationId, seq: job.seq, notified });
 }
 
 function jobContext(env: Cloudflare.Env): Ctx {
