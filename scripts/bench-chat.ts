@@ -169,7 +169,9 @@ function connect(wsBase: string, conversationId: string, seat: Seat): Promise<Pe
       const at = performance.now();
       if (isBinary) return;
       const text = data.toString();
-      if (text === "pong") return;
+      // Presence lists every online member and goes to everyone on each join: not parsing
+      // them keeps this process's own work out of the latencies it measures.
+      if (text === "pong" || text.startsWith('{"type":"presence"')) return;
       let frame: Frame;
       try {
         frame = JSON.parse(text) as Frame;
