@@ -5,10 +5,10 @@ import { randomToken, sha256Hex } from "../worker/lib/tokens";
 import { MAX_LIVE_TICKETS, purgeExpiredTickets, redeemTicket, TICKET_TTL_MS } from "../worker/services/chat-tickets";
 import { runScheduled } from "../worker/scheduled";
 import { api } from "./accounts";
-import { directConversation, eventRoom, groupConversation, removeMember, requestTicket, ticketFor, upgrade } from "./chat-fixtures";
+import { directConversation, eventRoom, groupConversation, openChat, removeMember, requestTicket, ticketFor, upgrade } from "./chat-fixtures";
 import { createEvent } from "./event-factory";
 import { jobCtx } from "./notification-factory";
-import { dancer } from "./post-factory";
+import { block, dancer } from "./post-factory";
 import { seedWorld } from "./world";
 
 beforeAll(seedWorld);
@@ -191,5 +191,113 @@ describe("redeeming", () => {
     await storedTicket(id, beto.user.id, Date.now() - 5);
     await runScheduled(createScheduledController({ cron: "*/15 * * * *" }), env);
     expect(await ticketRows(beto.user.id)).toEqual([]);
+  });
+});
+
+describe("through the door to the room (real WebSockets)", () => {
+  it("two members chat: the sender gets an ack, both get the message; the answer comes back", async () => {
+    const [ana, beto] = await Promise.all([dancer("ana"), dancer("beto")]);
+    const id = await directConversation(ana, beto);
+    const [a, b] = await Promise.all([openChat(ana, id), openChat(beto, id)]);
+    expect((await a.next("ready")).lastSeq).toBe(0);
+    await b.next("ready");
+    a.send({ type: "send", clientId: "c-1", body: "¿Bailamos la próxima?" });
+    const ack = await a.next("ack");
+    expect(ack).toEqual({ type: "ack", clientId: "c-1", seq: expect.any(Number) });
+    const heard = await b.next("message");
+    expect(heard).toMatchObject({ seq: ack.seq, clientId: "c-1", senderId: ana.user.id, body: "¿Bailamos la próxima?" });
+    expect(await a.next("message")).toEqual(heard);
+    b.send({ type: "send", clientId: "c-2", body: "¡Claro!" });
+    const answer = await a.next("message");
+    expect(answer).toMatchObject({ senderId: beto.user.id, body: "¡Claro!" });
+    expect(answer.seq).toBeGreaterThan(ack.seq);
+    a.close();
+    b.close();
+  });
+
+  it("replays everything after `since` before ready, in order", async () => {
+    const [ana, beto] = await Promise.all([dancer("ana"), dancer("beto")]);
+    const id = await groupConversation(ana, [beto]);
+    const a = await openChat(ana, id);
+    await a.next("ready");
+    const seqs: number[] = [];
+    for (const [i, body] of ["uno", "dos", "tres"].entries()) {
+      a.send({ type: "send", clientId: `m${i}`, body });
+      seqs.push((await a.next("ack")).seq);
+    }
+    const b = await openChat(beto, id, { since: seqs[0] });
+    const ready = await b.next("ready");
+    expect(ready.lastSeq).toBe(seqs[2]);
+    const replayed = b.frames.filter((f) => f.type === "message");
+    expect(replayed.map((f) => (f as { body: string }).body)).toEqual(["dos", "tres"]);
+    // Replay strictly before ready.
+    expect(b.frames.findIndex((f) => f.type === "ready")).toBe(replayed.length);
+    // No since: nothing replayed.
+    const c = await openChat(beto, id);
+    await c.next("ready");
+    expect(c.frames.filter((f) => f.type === "message")).toEqual([]);
+    for (const client of [a, b, c]) client.close();
+  });
+
+  it("a ticket opens one socket: reused, it gets 401; two racing upgrades with one ticket admit one", async () => {
+    const [ana, beto] = await Promise.all([dancer("ana"), dancer("beto")]);
+    const id = await directConversation(ana, beto);
+    const { ticket } = await ticketFor(ana, id);
+    const first = await upgrade(id, { ticket, origin: null });
+    expect(first.status).toBe(101);
+    first.webSocket!.accept();
+    await expectProblem(await upgrade(id, { ticket }), 401);
+    first.webSocket!.close(1000, "done");
+
+    const raced = await ticketFor(ana, id);
+    const answers = await Promise.all([upgrade(id, { ticket: raced.ticket }), upgrade(id, { ticket: raced.ticket }), upgrade(id, { ticket: raced.ticket })]);
+    expect(answers.map((r) => r.status).sort()).toEqual([101, 401, 401]);
+    for (const res of answers) {
+      if (res.webSocket) {
+        res.webSocket.accept();
+        res.webSocket.close(1000, "done");
+      } else await res.body?.cancel();
+    }
+  });
+
+  it("a blocked direct pair can connect and read, but sending is refused; an unblock opens it again at the next connect", async () => {
+    const [ana, beto] = await Promise.all([dancer("ana"), dancer("beto")]);
+    const id = await directConversation(ana, beto);
+    const before = await openChat(ana, id);
+    await before.next("ready");
+    before.send({ type: "send", clientId: "pre", body: "Hola" });
+    const ack = await before.next("ack");
+    before.close();
+    // The block is written straight to D1, as if the room never heard of it: the door heals that.
+    await block(beto, ana);
+    const a = await openChat(ana, id, { since: 0 });
+    expect(await a.next("message")).toMatchObject({ seq: ack.seq, body: "Hola" });
+    await a.next("ready");
+    a.send({ type: "send", clientId: "post", body: "¿Hola?" });
+    expect(await a.next("error")).toMatchObject({ code: "not_allowed", clientId: "post" });
+    const b = await openChat(beto, id);
+    await b.next("ready");
+    b.send({ type: "send", clientId: "other-way", body: "no" });
+    expect(await b.next("error")).toMatchObject({ code: "not_allowed", clientId: "other-way" });
+    a.close();
+    b.close();
+    await env.DB.prepare("DELETE FROM blocks WHERE blocker_id = ? AND blocked_id = ?").bind(beto.user.id, ana.user.id).run();
+    const again = await openChat(ana, id);
+    await again.next("ready");
+    again.send({ type: "send", clientId: "after", body: "Amigos otra vez" });
+    expect((await again.next("ack")).clientId).toBe("after");
+    again.close();
+  });
+
+  it("a member removed while connected is not let back in with a new ticket", async () => {
+    const [ana, beto] = await Promise.all([dancer("ana"), dancer("beto")]);
+    const id = await groupConversation(ana, [beto]);
+    const { ticket } = await ticketFor(beto, id);
+    const b = await openChat(beto, id);
+    await b.next("ready");
+    await removeMember(id, beto);
+    await expectProblem(await upgrade(id, { ticket }), 403);
+    await expectProblem(await requestTicket(beto, id), 404);
+    b.close();
   });
 });

@@ -2,7 +2,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { ROOM_HEADERS } from "../../durable-objects/chat-protocol";
 import type { AppEnv } from "../env";
-import { DomainError, Forbidden, Invalid } from "../errors";
+import { DomainError, Forbidden, Invalid, ServiceUnavailable } from "../errors";
+import { log } from "../lib/log";
+import { problemResponse } from "../middleware/problem";
 import { ticketSchema } from "../schemas/conversations";
 import { issueTicket, redeemTicket } from "../services/chat-tickets";
 import { canSendIn, chatRoom } from "../services/conversation-access";
@@ -58,7 +60,8 @@ function sinceOf(raw: string | undefined): number | undefined {
  * touched, and every refusal is problem+json with no socket: 426 not an upgrade, 403 a
  * foreign Origin (a missing Origin is a non-browser client and allowed: the ticket is the
  * credential), 400 a bad `since`, 401 a missing, unknown, used, expired or other
- * conversation's ticket (consumed in one statement), 403 a member removed since the ticket.
+ * conversation's ticket (consumed in one statement), 403 a member removed since the ticket,
+ * 503 (with Retry-After) when the room itself refuses (it is full).
  */
 export async function chatLive(c: Context<AppEnv>): Promise<Response> {
   if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
@@ -79,6 +82,13 @@ export async function chatLive(c: Context<AppEnv>): Promise<Response> {
   const upgraded = await room.fetch(
     new Request(target, { headers: { Upgrade: "websocket", [ROOM_HEADERS.member]: userId, [ROOM_HEADERS.conversation]: conversation.id } }),
   );
+  if (upgraded.status !== 101 || !upgraded.webSocket) {
+    // The room refused (full, or a protocol slip between Worker and room): still a problem, never a half-open socket.
+    log("warn", "chat.upgrade-refused-by-room", { conversationId: conversation.id, status: upgraded.status, detail: (await upgraded.text()).slice(0, 200) });
+    const refusal = problemResponse(c, new ServiceUnavailable("The conversation cannot take another connection right now; try again in a moment."));
+    refusal.headers.set("Retry-After", upgraded.headers.get("Retry-After") ?? "5");
+    return refusal;
+  }
   // A fresh Response: the room's headers are immutable, and later middleware adds its own.
-  return new Response(upgraded.webSocket ? null : upgraded.body, { status: upgraded.status, webSocket: upgraded.webSocket, headers: new Headers(upgraded.headers) });
+  return new Response(null, { status: 101, webSocket: upgraded.webSocket, headers: new Headers(upgraded.headers) });
 }
