@@ -400,7 +400,8 @@ export class ChatRoom extends DurableObject<Cloudflare.Env> {
 
   private leave(ws: WebSocket, code: number, reason: string): void {
     const att = this.attachment(ws);
-    const before = this.online();
+    // By now the socket is no longer OPEN, so count its member in by hand.
+    const before = att && !att.gone ? [...new Set([...this.online(), att.userId])].sort() : this.online();
     if (att && !att.gone) this.saveAttachment(ws, { ...att, gone: true });
     try {
       ws.close(code, reason);
