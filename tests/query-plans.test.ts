@@ -13,6 +13,7 @@ import { followerCount, followingCount, listFollowers, listFollowing } from "../
 import { listNotifications, unreadCountFor } from "../worker/services/notifications";
 import { sendNotificationDigests } from "../queues/jobs/notification-mail";
 import { search } from "../worker/services/search";
+import { getConversation, listInbox } from "../worker/services/conversations";
 import { recordPlans } from "./query-plan-recorder";
 import { seedWorld } from "./world";
 
@@ -207,4 +208,29 @@ describe("search starts from its full-text index and joins back by rowid (docs/s
       }
     });
   }
+});
+
+describe("the chat inbox is served by conversation_members_user_idx (docs/conversations.md)", () => {
+  const CHAT = [...LARGE_TABLES, "conversations", "conversation_members", "blocks"];
+  const chatScans = (plan: string[]) => plan.filter((step) => CHAT.some((table) => new RegExp(`^SCAN ${table}\\b`).test(step) && !/USING (COVERING )?INDEX/.test(step)));
+
+  it("a member's inbox, its next page, the unread count and one conversation with its members (the sort covers one member's conversations only)", async () => {
+    const [a, b] = (await env.DB.prepare("SELECT id, handle FROM users LIMIT 2").all<{ id: string; handle: string }>()).results;
+    const now = new Date().toISOString();
+    const conversationId = crypto.randomUUID();
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO conversations (id, type, direct_key, created_at, last_activity_at) VALUES (?, 'direct', ?, ?, ?)").bind(conversationId, [a!.id, b!.id].sort().join(":"), now, now),
+      env.DB.prepare("INSERT INTO conversation_members (conversation_id, user_id, joined_at) VALUES (?, ?, ?), (?, ?, ?)").bind(conversationId, a!.id, now, conversationId, b!.id, now),
+    ]);
+    const viewer = { id: a!.id, handle: a!.handle, displayName: "", roles: [], emailVerified: true, sessionId: "" };
+    const plans = await plansFor(async (ctx) => {
+      const me = { ...ctx, user: viewer };
+      await listInbox(me, { limit: 20 });
+      await listInbox(me, { limit: 20, cursor: encodeCursor({ at: now, id: "ffffffff" }) });
+      await getConversation(me, conversationId);
+    });
+    for (const { sql, plan } of plans) expect(chatScans(plan), `${sql}\n${plan.join("\n")}`).toEqual([]);
+    const all = plans.flatMap((p) => p.plan).join("\n");
+    expect(all).toContain("conversation_members_user_idx (user_id=?)");
+  });
 });
