@@ -2,10 +2,11 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../worker/env";
 import { log } from "../worker/lib/log";
 import { windowPolicy } from "../worker/lib/rate-limit-policies";
-import { recordRoomMessage, recordRoomPreview, recordRoomRead } from "../worker/services/chat-inbox";
 import { CLOSE_CODES, IDLE_TIMEOUT_MS, messageBodyProblem, PING, PONG, ROOM_HEADERS, TYPING_THROTTLE_MS, type ChatMessage, type SendOutcome, type ServerFrame } from "./chat-protocol";
+import { RoomConnections } from "./chat-room-connections";
 import { parseClientFrame } from "./chat-room-frames";
-import { RoomStore, type OutboxEntry } from "./chat-room-store";
+import { OUTBOX_RETRY_MS, RoomWriteBack } from "./chat-room-outbox";
+import { RoomStore } from "./chat-room-store";
 import type { RateDecision } from "./rate-limiter";
 
 export interface RoomSendInput {
@@ -28,22 +29,7 @@ export const MAX_SOCKETS_PER_MEMBER = 10;
 export const MAX_SOCKETS_PER_ROOM = 2000;
 /** While sockets are open the alarm looks for idle ones this often. */
 export const IDLE_CHECK_MS = 30_000;
-/** A failed D1 write-back is tried again this much later (by the alarm). */
-const OUTBOX_RETRY_MS = 10_000;
-/** A write-back that failed this often is dropped (logged): the inbox heals with the next message. */
-const OUTBOX_MAX_ATTEMPTS = 10;
 export const MAX_HISTORY_LIMIT = 200;
-/** lastSeenAt is re-serialized when it moved by more than this (the idle check is 30 s coarse anyway). */
-const TOUCH_GRANULARITY_MS = 5_000;
-
-interface Attachment {
-  userId: string;
-  connectedAt: number;
-  lastSeenAt: number;
-  /** Closed by the room (idle, removed, too many tabs): no longer counted or told anything. */
-  gone?: boolean;
-}
-
 const CLIENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
@@ -63,15 +49,16 @@ export class ChatRoom extends DurableObject<Cloudflare.Env> {
   private readonly store: RoomStore;
   /** Ephemeral: when each member's last typing frame was passed on (lost on hibernation, harmlessly). */
   private readonly typingAt = new Map<string, number>();
-  /** Deserialized attachments; rebuilt lazily after hibernation (new WebSocket objects). */
-  private readonly attachments = new WeakMap<WebSocket, Attachment>();
-  private flushing: Promise<void> | null = null;
+  private readonly sockets: RoomConnections;
+  private readonly writeBack: RoomWriteBack;
   /** Per member, the tail of their sends, edits and deletions in progress: one member's changes commit in the order they came. */
   private readonly lanes = new Map<string, Promise<unknown>>();
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env);
     this.store = new RoomStore(ctx.storage.sql);
+    this.sockets = new RoomConnections(ctx);
+    this.writeBack = new RoomWriteBack(ctx, env as Env, this.store);
     this.ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
   }
 
@@ -105,9 +92,9 @@ export class ChatRoom extends DurableObject<Cloudflare.Env> {
 
   /** Closes the member's sockets: they left or were removed. */
   async disconnect(userId: string): Promise<void> {
-    const before = this.online();
-    for (const ws of this.ctx.getWebSockets(userId)) this.closeSocket(ws, CLOSE_CODES.removed, "You are no longer a member of this conversation.");
-    this.presenceIfChanged(before);
+    const before = this.sockets.online();
+    for (const { ws } of this.sockets.open(userId)) this.sockets.close(ws, CLOSE_CODES.removed, "You are no longer a member of this conversation.");
+    this.sockets.presenceIfChanged(before);
   }
 
   /** Direct rooms: a block between the two members closes sending; an unblock opens it again. */
@@ -134,42 +121,40 @@ export class ChatRoom extends DurableObject<Cloudflare.Env> {
     } catch {
       return new Response("This room belongs to another conversation.", { status: 409 });
     }
-    if (this.openSockets().length >= MAX_SOCKETS_PER_ROOM) return new Response("This room is full; try again later.", { status: 503, headers: { "Retry-After": "30" } });
+    if (this.sockets.open().length >= MAX_SOCKETS_PER_ROOM) return new Response("This room is full; try again later.", { status: 503, headers: { "Retry-After": "30" } });
     await this.ensureAlarm();
 
     // From here to the return: no await, so no live frame can slip in before the replay ends.
-    const before = this.online();
-    const mine = this.openSockets()
-      .filter((s) => s.att.userId === userId)
-      .sort((a, b) => a.att.connectedAt - b.att.connectedAt);
-    for (const stale of mine.slice(0, Math.max(0, mine.length - MAX_SOCKETS_PER_MEMBER + 1))) this.closeSocket(stale.ws, CLOSE_CODES.tooManySockets, "Too many open tabs.");
+    const before = this.sockets.online();
+    const mine = this.sockets.open(userId).sort((a, b) => a.att.connectedAt - b.att.connectedAt);
+    for (const stale of mine.slice(0, Math.max(0, mine.length - MAX_SOCKETS_PER_MEMBER + 1))) this.sockets.close(stale.ws, CLOSE_CODES.tooManySockets, "Too many open tabs.");
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server, [userId]);
     const now = Date.now();
-    this.saveAttachment(server, { userId, connectedAt: now, lastSeenAt: now });
+    this.sockets.save(server, { userId, connectedAt: now, lastSeenAt: now });
     const lastSeq = this.store.lastSeq();
     const since = sinceParam === null || sinceParam === "" ? lastSeq : Number(sinceParam);
     for (const frame of this.store.replay(since)) server.send(JSON.stringify(frame));
-    const online = this.online();
+    const online = this.sockets.online();
     server.send(JSON.stringify({ type: "ready", lastSeq, online, reads: this.store.reads() } satisfies ServerFrame));
-    this.presenceIfChanged(before);
+    this.sockets.presenceIfChanged(before);
     return new Response(null, { status: 101, webSocket: client });
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    const att = this.attachment(ws);
+    const att = this.sockets.attachment(ws);
     if (!att || att.gone) return;
-    this.touch(ws, att);
-    if (message === PING) return this.sendTo(ws, PONG);
+    this.sockets.touch(ws, att);
+    if (message === PING) return this.sockets.sendTo(ws, PONG);
     try {
       const parsed = parseClientFrame(message);
-      if ("error" in parsed) return this.sendTo(ws, parsed.error);
+      if ("error" in parsed) return this.sockets.sendTo(ws, parsed.error);
       const frame = parsed.frame;
       switch (frame.type) {
         case "send": {
           const outcome = await this.inLane(att.userId, () => this.acceptSend(att.userId, frame.clientId, frame.body, ws));
-          if (!outcome.ok) this.sendTo(ws, { type: "error", code: outcome.code, message: outcome.message, clientId: frame.clientId, retryAfterSeconds: outcome.retryAfterSeconds });
+          if (!outcome.ok) this.sockets.sendTo(ws, { type: "error", code: outcome.code, message: outcome.message, clientId: frame.clientId, retryAfterSeconds: outcome.retryAfterSeconds });
           return;
         }
         case "typing":
@@ -185,31 +170,32 @@ export class ChatRoom extends DurableObject<Cloudflare.Env> {
     } catch (error) {
       // Never out of the handler: the tab gets an error frame, the log gets the cause.
       log("error", "chat.room.frame-failed", { conversationId: this.store.meta("conversation_id"), userId: att.userId, error: describe(error) });
-      this.sendTo(ws, { type: "error", code: "invalid_frame", message: "The room could not handle that frame; try again." });
+      this.sockets.sendTo(ws, { type: "error", code: "invalid_frame", message: "The room could not handle that frame; try again." });
     }
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-    this.leave(ws, code === 1000 || code === 1001 || (code >= 3000 && code <= 4999) ? code : 1000, reason);
+    this.sockets.leave(ws, code === 1000 || code === 1001 || (code >= 3000 && code <= 4999) ? code : 1000, reason);
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
-    this.leave(ws, 1011, "WebSocket error.");
+    this.sockets.leave(ws, 1011, "WebSocket error.");
   }
 
   /** Closes idle sockets, retries pending write-backs, and comes back while anything is open. */
   override async alarm(): Promise<void> {
     const now = Date.now();
-    const before = this.online();
-    for (const { ws, att } of this.openSockets()) {
+    const before = this.sockets.online();
+    for (const { ws, att } of this.sockets.open()) {
       const pinged = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
-      if (now - Math.max(att.lastSeenAt, pinged) > IDLE_TIMEOUT_MS) this.closeSocket(ws, CLOSE_CODES.idle, "Closed after 90 s without a frame or ping.");
+      if (now - Math.max(att.lastSeenAt, pinged) > IDLE_TIMEOUT_MS) this.sockets.close(ws, CLOSE_CODES.idle, "Closed after 90 s without a frame or ping.");
     }
-    this.presenceIfChanged(before);
-    this.flushSoon();
-    if (this.flushing) await this.flushing;
-    if (this.openSockets().length > 0) await this.ctx.storage.setAlarm(Date.now() + IDLE_CHECK_MS);
-    else if (this.store.outboxPending()) await this.ctx.storage.setAlarm(Date.now() + OUTBOX_RETRY_MS);
+    this.sockets.presenceIfChanged(before);
+    await this.writeBack.drain();
+    const checkIdle = this.sockets.open().length > 0 ? Date.now() + IDLE_CHECK_MS : Number.POSITIVE_INFINITY;
+    const retry = this.store.outboxPending() ? Date.now() + OUTBOX_RETRY_MS : Number.POSITIVE_INFINITY;
+    const next = Math.min(checkIdle, retry, (await this.ctx.storage.getAlarm()) ?? Number.POSITIVE_INFINITY);
+    if (Number.isFinite(next)) await this.ctx.storage.setAlarm(next);
   }
 
   // ---------------------------------------------------------------- the protocol
@@ -228,29 +214,31 @@ export class ChatRoom extends DurableObject<Cloudflare.Env> {
     if (raced) return this.duplicate(raced, ackTo);
     if (!this.store.sendingAllowed()) return NOT_ALLOWED;
     const sentAt = new Date().toISOString();
-    const online = this.online();
+    const online = this.sockets.online();
     const { message } = this.ctx.storage.transactionSync(() => {
       const inserted = this.store.insertMessage({ senderId: userId, clientId, body, sentAt });
       this.store.raiseRead(userId, inserted.message.seq);
       this.store.enqueue({ kind: "message", seq: inserted.message.seq, ordinal: inserted.ordinal, senderId: userId, body, sentAt, online });
       return inserted;
     });
-    if (ackTo) this.sendTo(ackTo, { type: "ack", clientId, seq: message.seq });
-    this.broadcast({ type: "message", ...message });
-    this.flushSoon();
+    if (ackTo) this.sockets.sendTo(ackTo, { type: "ack", clientId, seq: message.seq });
+    this.sockets.broadcast({ type: "message", ...message });
+    this.writeBack.soon();
     return { ok: true, seq: message.seq, duplicate: false, message };
   }
 
   private duplicate(message: ChatMessage, ackTo: WebSocket | null): SendOutcome {
-    if (ackTo) this.sendTo(ackTo, { type: "ack", clientId: message.clientId, seq: message.seq });
+    if (ackTo) this.sockets.sendTo(ackTo, { type: "ack", clientId: message.clientId, seq: message.seq });
     return { ok: true, seq: message.seq, duplicate: true, message };
   }
 
   private acceptTyping(userId: string): void {
+    // Nobody can answer in a room closed to sending: saying someone is typing would mislead.
+    if (!this.store.sendingAllowed()) return;
     const now = Date.now();
     if (now - (this.typingAt.get(userId) ?? Number.NEGATIVE_INFINITY) < TYPING_THROTTLE_MS) return;
     this.typingAt.set(userId, now);
-    this.broadcast({ type: "typing", userId }, (att) => att.userId === userId);
+    this.sockets.broadcast({ type: "typing", userId }, (att) => att.userId === userId);
   }
 
   /** Raises the member's read position (capped at the newest seq); tells the other sockets. Answers the position now. */
@@ -262,8 +250,8 @@ export class ChatRoom extends DurableObject<Cloudflare.Env> {
       return true;
     });
     if (raised) {
-      this.broadcast({ type: "read", userId, seq: capped }, (_, ws) => ws === from);
-      this.flushSoon();
+      this.sockets.broadcast({ type: "read", userId, seq: capped }, (_, ws) => ws === from);
+      this.writeBack.soon();
     }
     return this.store.readSeq(userId);
   }
@@ -279,39 +267,39 @@ export class ChatRoom extends DurableObject<Cloudflare.Env> {
   private async acceptEdit(userId: string, clientId: string, seq: number, body: string, ws: WebSocket): Promise<void> {
     const notAllowed: ServerFrame = { type: "error", code: "not_allowed", message: NOT_ALLOWED.message, clientId };
     const first = this.ownMessage(userId, seq, clientId);
-    if ("type" in first) return this.sendTo(ws, first);
-    if (!this.store.sendingAllowed()) return this.sendTo(ws, notAllowed);
+    if ("type" in first) return this.sockets.sendTo(ws, first);
+    if (!this.store.sendingAllowed()) return this.sockets.sendTo(ws, notAllowed);
     // Edits reach every socket like messages do, so they count against the same limit.
     const decision = await this.rateLimit(userId);
     if (decision && !decision.allowed) {
-      return this.sendTo(ws, { type: "error", code: "rate_limited", message: `You are changing messages too fast; try again in ${decision.retryAfterSeconds} s.`, clientId, retryAfterSeconds: decision.retryAfterSeconds });
+      return this.sockets.sendTo(ws, { type: "error", code: "rate_limited", message: `You are changing messages too fast; try again in ${decision.retryAfterSeconds} s.`, clientId, retryAfterSeconds: decision.retryAfterSeconds });
     }
     const message = this.ownMessage(userId, seq, clientId);
-    if ("type" in message) return this.sendTo(ws, message);
-    if (!this.store.sendingAllowed()) return this.sendTo(ws, notAllowed);
+    if ("type" in message) return this.sockets.sendTo(ws, message);
+    if (!this.store.sendingAllowed()) return this.sockets.sendTo(ws, notAllowed);
     const editedAt = new Date().toISOString();
     const eventSeq = this.ctx.storage.transactionSync(() => {
       const eventSeq = this.store.insertEdit({ message, clientId, body, at: editedAt });
       this.store.enqueue({ kind: "preview", messageSeq: message.seq, body });
       return eventSeq;
     });
-    this.sendTo(ws, { type: "ack", clientId, seq: eventSeq });
-    this.broadcast({ type: "edit", seq: eventSeq, messageSeq: message.seq, senderId: userId, body, editedAt });
-    this.flushSoon();
+    this.sockets.sendTo(ws, { type: "ack", clientId, seq: eventSeq });
+    this.sockets.broadcast({ type: "edit", seq: eventSeq, messageSeq: message.seq, senderId: userId, body, editedAt });
+    this.writeBack.soon();
   }
 
   private acceptDelete(userId: string, clientId: string, seq: number, ws: WebSocket): void {
     const message = this.ownMessage(userId, seq, clientId);
-    if ("type" in message) return this.sendTo(ws, message);
+    if ("type" in message) return this.sockets.sendTo(ws, message);
     const deletedAt = new Date().toISOString();
     const eventSeq = this.ctx.storage.transactionSync(() => {
       const eventSeq = this.store.insertDelete({ message, clientId, at: deletedAt });
       this.store.enqueue({ kind: "preview", messageSeq: message.seq, body: null });
       return eventSeq;
     });
-    this.sendTo(ws, { type: "ack", clientId, seq: eventSeq });
-    this.broadcast({ type: "delete", seq: eventSeq, messageSeq: message.seq, senderId: userId, deletedAt });
-    this.flushSoon();
+    this.sockets.sendTo(ws, { type: "ack", clientId, seq: eventSeq });
+    this.sockets.broadcast({ type: "delete", seq: eventSeq, messageSeq: message.seq, senderId: userId, deletedAt });
+    this.writeBack.soon();
   }
 
   /**
@@ -342,146 +330,17 @@ export class ChatRoom extends DurableObject<Cloudflare.Env> {
     }
   }
 
-  // ---------------------------------------------------------------- sockets
-
-  private attachment(ws: WebSocket): Attachment | null {
-    const cached = this.attachments.get(ws);
-    if (cached) return cached;
-    const stored = ws.deserializeAttachment() as Attachment | null;
-    if (stored) this.attachments.set(ws, stored);
-    return stored;
-  }
-
-  private saveAttachment(ws: WebSocket, att: Attachment): void {
-    this.attachments.set(ws, att);
-    try {
-      ws.serializeAttachment(att);
-    } catch {
-      // A socket already closing: the in-memory copy is all that is still needed.
-    }
-  }
-
-  /** Records activity; written through to the attachment when it moved enough to matter. */
-  private touch(ws: WebSocket, att: Attachment): void {
-    const now = Date.now();
-    const persisted = att.lastSeenAt;
-    att.lastSeenAt = now;
-    if (now - persisted >= TOUCH_GRANULARITY_MS) this.saveAttachment(ws, att);
-  }
-
-  private openSockets(): { ws: WebSocket; att: Attachment }[] {
-    const open: { ws: WebSocket; att: Attachment }[] = [];
-    for (const ws of this.ctx.getWebSockets()) {
-      const att = this.attachment(ws);
-      if (att && !att.gone && ws.readyState === 1) open.push({ ws, att });
-    }
-    return open;
-  }
-
-  /** Members with at least one open socket, each once, sorted. */
-  private online(): string[] {
-    return [...new Set(this.openSockets().map((s) => s.att.userId))].sort();
-  }
-
-  private presenceIfChanged(before: string[]): void {
-    const online = this.online();
-    if (online.length !== before.length || online.some((id, i) => id !== before[i])) this.broadcast({ type: "presence", online });
-  }
-
-  private closeSocket(ws: WebSocket, code: number, reason: string): void {
-    const att = this.attachment(ws);
-    if (att) this.saveAttachment(ws, { ...att, gone: true });
-    try {
-      ws.close(code, reason);
-    } catch {
-      // Already closing.
-    }
-  }
-
-  private leave(ws: WebSocket, code: number, reason: string): void {
-    const att = this.attachment(ws);
-    // By now the socket is no longer OPEN, so count its member in by hand.
-    const before = att && !att.gone ? [...new Set([...this.online(), att.userId])].sort() : this.online();
-    if (att && !att.gone) this.saveAttachment(ws, { ...att, gone: true });
-    try {
-      ws.close(code, reason);
-    } catch {
-      // Already closed.
-    }
-    this.presenceIfChanged(before);
-  }
-
-  private sendTo(ws: WebSocket, frame: ServerFrame | string): void {
-    try {
-      ws.send(typeof frame === "string" ? frame : JSON.stringify(frame));
-    } catch {
-      // Closing under us: webSocketClose tidies up.
-    }
-  }
-
-  /** One serialization, every open socket except those `skip` names. */
-  private broadcast(frame: ServerFrame, skip?: (att: Attachment, ws: WebSocket) => boolean): void {
-    const text = JSON.stringify(frame);
-    for (const { ws, att } of this.openSockets()) {
-      if (skip?.(att, ws)) continue;
-      this.sendTo(ws, text);
-    }
-  }
+  // ---------------------------------------------------------------- alarm and conversation
 
   private async ensureAlarm(): Promise<void> {
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + IDLE_CHECK_MS);
   }
-
-  // ---------------------------------------------------------------- conversation and write-back
 
   /** The first caller names the conversation; a stub for another id is a bug, refused loudly. */
   private bind(conversationId: string): void {
     const known = this.store.meta("conversation_id");
     if (known === null) this.store.setMeta("conversation_id", conversationId);
     else if (known !== conversationId) throw new Error(`This room belongs to conversation ${known}, not ${conversationId}.`);
-  }
-
-  /** Drains the outbox in order, in the background; one drain at a time (D1 sees the room's writes in order). */
-  private flushSoon(): void {
-    if (this.flushing || !this.store.outboxPending()) return;
-    const run = this.flushOutbox().finally(() => {
-      this.flushing = null;
-    });
-    this.flushing = run;
-    this.ctx.waitUntil(run);
-  }
-
-  private async flushOutbox(): Promise<void> {
-    const conversationId = this.store.meta("conversation_id");
-    if (conversationId === null) return;
-    for (let next = this.store.nextOutbox(); next; next = this.store.nextOutbox()) {
-      try {
-        await this.writeBack(conversationId, next.entry);
-        this.store.removeOutbox(next.id);
-      } catch (error) {
-        const attempts = this.store.failOutbox(next.id);
-        log(attempts >= OUTBOX_MAX_ATTEMPTS ? "error" : "warn", "chat.room.write-back-failed", { conversationId, entry: next.entry.kind, attempts, error: describe(error) });
-        if (attempts >= OUTBOX_MAX_ATTEMPTS) {
-          this.store.removeOutbox(next.id);
-          continue;
-        }
-        const at = await this.ctx.storage.getAlarm();
-        if (at === null || at > Date.now() + OUTBOX_RETRY_MS) await this.ctx.storage.setAlarm(Date.now() + OUTBOX_RETRY_MS);
-        return;
-      }
-    }
-  }
-
-  private writeBack(conversationId: string, entry: OutboxEntry): Promise<void> {
-    const env = this.env as Env;
-    switch (entry.kind) {
-      case "message":
-        return recordRoomMessage(env, { conversationId, seq: entry.seq, ordinal: entry.ordinal, senderId: entry.senderId, body: entry.body, sentAt: entry.sentAt, online: entry.online });
-      case "read":
-        return recordRoomRead(env, { conversationId, userId: entry.userId, seq: entry.seq, count: entry.count });
-      case "preview":
-        return recordRoomPreview(env, { conversationId, messageSeq: entry.messageSeq, body: entry.body });
-    }
   }
 }
 
