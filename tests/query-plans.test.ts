@@ -14,6 +14,8 @@ import { listNotifications, unreadCountFor } from "../worker/services/notificati
 import { sendNotificationDigests } from "../queues/jobs/notification-mail";
 import { search } from "../worker/services/search";
 import { getConversation, listInbox } from "../worker/services/conversations";
+import { handleChatNotify } from "../queues/jobs/chat-notify";
+import { issueTicket, purgeExpiredTickets, redeemTicket } from "../worker/services/chat-tickets";
 import { recordPlans } from "./query-plan-recorder";
 import { seedWorld } from "./world";
 
@@ -208,6 +210,32 @@ describe("search starts from its full-text index and joins back by rowid (docs/s
       }
     });
   }
+});
+
+describe("chat tickets and the chat.notify job stay on their indexes (docs/chat.md)", () => {
+  const CHAT = [...LARGE_TABLES, "chat_tickets", "conversation_members", "conversations", "blocks", "mutes"];
+  const scans = (plan: string[]) => plan.filter((step) => CHAT.some((table) => new RegExp(`^SCAN ${table}\\b`).test(step) && !/USING (COVERING )?INDEX/.test(step)));
+
+  it("issue (the per-member cap counts unexpired tickets on the expiry index), redeem, purge, and one notify run", async () => {
+    const [a, b] = (await env.DB.prepare("SELECT id, handle FROM users ORDER BY id LIMIT 2").all<{ id: string; handle: string }>()).results;
+    const conversationId = "0190f5a2-0000-7000-8000-00000000c4a7";
+    const at = new Date().toISOString();
+    await env.DB.batch([
+      env.DB.prepare("INSERT OR IGNORE INTO conversations (id, type, title, created_at, last_activity_at, last_seq, message_count) VALUES (?, 'group', 'Plans', ?, ?, 1, 1)").bind(conversationId, at, at),
+      env.DB.prepare("INSERT OR IGNORE INTO conversation_members (conversation_id, user_id, role, joined_at) VALUES (?, ?, 'admin', ?), (?, ?, 'member', ?)").bind(conversationId, a!.id, at, conversationId, b!.id, at),
+    ]);
+    const me = { id: a!.id, handle: a!.handle, displayName: "", roles: [], emailVerified: true, sessionId: "" } as unknown as Ctx["user"];
+    const plans = await plansFor(async (ctx) => {
+      const { ticket } = await issueTicket({ ...ctx, user: me }, conversationId);
+      await redeemTicket(ctx, conversationId, ticket);
+      await purgeExpiredTickets(ctx, new Date());
+      await handleChatNotify({ type: "chat.notify", idempotencyKey: "plans", conversationId, seq: 1, senderId: a!.id, online: [] }, env as unknown as Cloudflare.Env, ctx);
+    });
+    for (const { sql, plan } of plans) expect(fullScans(plan).concat(scans(plan)), `${sql}\n${plan.join("\n")}`).toEqual([]);
+    const all = plans.flatMap((p) => p.plan).join("\n");
+    expect(all).toMatch(/chat_tickets_expiry_idx \(expires_at>\?\)/);
+    expect(all).toMatch(/SEARCH conversation_members USING (COVERING )?INDEX sqlite_autoindex_conversation_members_1 \(conversation_id=\? AND user_id>\?\)/);
+  });
 });
 
 describe("the chat inbox is served by conversation_members_user_idx (docs/conversations.md)", () => {

@@ -56,13 +56,9 @@ export async function issueTicket(ctx: Ctx, conversationId: string, now = Date.n
   const expiresAt = now + TICKET_TTL_MS;
   // One statement: the cap holds even when a member's tabs ask at the same moment. The count
   // walks the expiry index over unexpired tickets only (those issued in the last minute).
-  const inserted = await ctx.env.DB.prepare(
-    `INSERT INTO chat_tickets (token_hash, conversation_id, user_id, expires_at)
-       SELECT ?1, ?2, ?3, ?4
-        WHERE (SELECT count(*) FROM chat_tickets WHERE expires_at > ?5 AND user_id = ?3) < ?6`,
-  )
-    .bind(await sha256Hex(ticket), conversation.id, me.id, expiresAt, now, MAX_LIVE_TICKETS)
-    .run();
+  const inserted = await ctx.db.run(sql`INSERT INTO chat_tickets (token_hash, conversation_id, user_id, expires_at)
+      SELECT ${await sha256Hex(ticket)}, ${conversation.id}, ${me.id}, ${expiresAt}
+       WHERE (SELECT count(*) FROM chat_tickets WHERE expires_at > ${now} AND user_id = ${me.id}) < ${MAX_LIVE_TICKETS}`);
   if (inserted.meta.changes !== 1) {
     throw new TooManyRequests(`You hold ${MAX_LIVE_TICKETS} unused chat tickets; use them or wait a minute for them to expire.`, Math.ceil(TICKET_TTL_MS / 1000));
   }
@@ -84,9 +80,9 @@ const BAD_TICKET = "This chat ticket is not valid: it expired, was already used 
 export async function redeemTicket(ctx: Ctx, conversationId: string, ticket: string | undefined, now = Date.now()): Promise<RedeemedTicket> {
   if (!ticket) throw new Unauthorized("Ask for a ticket (POST /api/v1/conversations/:id/ticket) and open the socket with ?ticket=….");
   if (!TICKET_PATTERN.test(ticket)) throw new Unauthorized(BAD_TICKET);
-  const row = await ctx.env.DB.prepare("DELETE FROM chat_tickets WHERE token_hash = ? RETURNING conversation_id AS conversationId, user_id AS userId, expires_at AS expiresAt")
-    .bind(await sha256Hex(ticket))
-    .first<{ conversationId: string; userId: string; expiresAt: number }>();
+  const row = await ctx.db.get<{ conversationId: string; userId: string; expiresAt: number } | undefined>(
+    sql`DELETE FROM chat_tickets WHERE token_hash = ${await sha256Hex(ticket)} RETURNING conversation_id AS conversationId, user_id AS userId, expires_at AS expiresAt`,
+  );
   if (!row || row.conversationId !== conversationId || row.expiresAt <= now) throw new Unauthorized(BAD_TICKET);
   const conversation = await loadConversation(ctx, conversationId);
   if (!(await membershipOf(ctx, conversation.id, row.userId))) throw new Forbidden("You are no longer a member of this conversation.");
@@ -97,9 +93,9 @@ export async function redeemTicket(ctx: Ctx, conversationId: string, ticket: str
 export async function purgeExpiredTickets(ctx: Ctx, now: Date = new Date()): Promise<number> {
   let total = 0;
   for (let round = 0; round < TICKET_PURGE_ROUNDS; round += 1) {
-    const { meta } = await ctx.env.DB.prepare("DELETE FROM chat_tickets WHERE token_hash IN (SELECT token_hash FROM chat_tickets WHERE expires_at <= ? LIMIT ?)")
-      .bind(now.getTime(), TICKET_PURGE_BATCH)
-      .run();
+    const { meta } = await ctx.db.run(
+      sql`DELETE FROM chat_tickets WHERE token_hash IN (SELECT token_hash FROM chat_tickets WHERE expires_at <= ${now.getTime()} LIMIT ${TICKET_PURGE_BATCH})`,
+    );
     total += meta.changes;
     if (meta.changes < TICKET_PURGE_BATCH) break;
   }
