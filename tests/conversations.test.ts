@@ -479,3 +479,56 @@ describe("blocks in a direct conversation", () => {
     expect((await inbox(ben)).data.find((c) => c.id === id)?.canSend).toBe(true);
   });
 });
+
+describe("hostile input from a signed-in member", () => {
+  it("never gets a 500 from any chat route, only problem+json", async () => {
+    const [ana, ben] = await Promise.all([dancer("ana"), dancer("ben")]);
+    const { id } = await groupOf(ana, [ben]);
+    const { event } = await createEvent();
+    const ids = [id, event.id, encodeURIComponent("' OR 1=1 --"), "9".repeat(64), encodeURIComponent("🎉💃")];
+    const bodies = [
+      "",
+      "{",
+      "null",
+      "[]",
+      '"just a string"',
+      JSON.stringify({ ["__proto__"]: { admin: true }, title: { $ne: 1 } }),
+      JSON.stringify({ type: "group", title: "x".repeat(5000), members: Array.from({ length: 500 }, (_, i) => `h${i}`) }),
+      JSON.stringify({ type: "direct", with: "\u0000" }),
+      JSON.stringify({ handles: ["<script>", "' OR '1'='1"] }),
+      JSON.stringify({ clientId: "x".repeat(65), body: "\u202Ehi" }),
+      JSON.stringify({ clientId: "ok", body: "💃".repeat(4000) }),
+      JSON.stringify({ seq: 1e309 }),
+      '{"seq": 1e400}',
+      JSON.stringify({ seq: -0 }),
+      JSON.stringify({ muted: null, title: null }),
+    ];
+    const routes: [string, (id: string) => string][] = [
+      ["POST", () => "/conversations"],
+      ["GET", () => "/conversations?limit=0&cursor=%FF"],
+      ["GET", (x) => `/conversations/${x}`],
+      ["PATCH", (x) => `/conversations/${x}`],
+      ["POST", (x) => `/conversations/${x}/members`],
+      ["DELETE", (x) => `/conversations/${x}/members/${encodeURIComponent("<b>")}`],
+      ["POST", (x) => `/conversations/${x}/leave`],
+      ["GET", (x) => `/conversations/${x}/messages?before=${encodeURIComponent("1 OR 1")}&limit=1000`],
+      ["POST", (x) => `/conversations/${x}/messages`],
+      ["POST", (x) => `/conversations/${x}/read`],
+      ["GET", (x) => `/events/${x}/room`],
+      ["POST", (x) => `/events/${x}/room`],
+    ];
+    for (const [method, path] of routes) {
+      for (const target of ids) {
+        for (const body of method === "GET" ? [undefined] : bodies) {
+          const res = await api(path(target), { method, token: ana.accessToken, headers: body === undefined ? {} : { "Content-Type": "application/json" }, body });
+          const what = `${method} ${path(target)} ${String(body).slice(0, 40)}`;
+          expect(res.status, what).toBeLessThan(500);
+          if (res.status >= 400) expect(res.headers.get("content-type"), what).toBe("application/problem+json");
+          await res.body?.cancel();
+        }
+      }
+    }
+    // Nothing the sweep sent renamed the group (ana did leave it: that takes no body).
+    expect((await detail(ben, id)).title).toBe("Ride to the festival");
+  });
+});
