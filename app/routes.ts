@@ -19,7 +19,7 @@ export default [
   route("stories", "routes/stories.tsx"),
   route("posts/:id", "routes/posts.$id.tsx"),
   route("search", "routes/search.tsx"),
-  route("messages", "routes/coming-soon.tsx", { id: "messages" }),
+  route("messages", "routes/messages.tsx", [index("routes/messages._index.tsx"), route(":id", "routes/messages.$id.tsx")]),
   route("housing", "routes/coming-soon.tsx", { id: "housing" }),
   route("login", "routes/login.tsx"),
   route("signup", "routes/signup.tsx"),
