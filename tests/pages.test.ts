@@ -115,13 +115,17 @@ describe("other pages", () => {
     expect(html).toContain('href="/events"');
   });
 
-  for (const path of ["/messages", "/housing"]) {
-    it(`answers ${path} with the site chrome`, async () => {
-      const res = await page(path);
-      expect(res.status).toBe(200);
-      expect(await res.text()).toContain("Find a milonga meanwhile");
-    });
-  }
+  it("answers /housing with the site chrome", async () => {
+    const res = await page("/housing");
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("Find a milonga meanwhile");
+  });
+
+  it("sends visitors from /messages to sign in first (tests/chat-pages.test.ts covers the page)", async () => {
+    const res = await SELF.fetch("https://mundo.test/messages", { redirect: "manual" });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("Location")).toBe("/login?redirectTo=%2Fmessages");
+  });
 });
 
 function escapeHtml(text: string): string {
