@@ -3,6 +3,7 @@ import type { Route } from "./+types/people.$handle";
 import { FollowButton } from "../components/follow-button";
 import { FormAlert } from "../components/form-field";
 import { MemberList } from "../components/member-list";
+import { canMessage } from "../lib/chat-forms.server";
 import { ProfilePosts } from "../components/profile-posts";
 import { profilePostsPage } from "../lib/post-form.server";
 import { externalHref, SOCIAL_NETWORK_LABELS } from "../lib/social-links";
@@ -10,6 +11,7 @@ import { serverContext } from "../server-context";
 import { DomainError } from "../../worker/errors";
 import { handleSchema } from "../../worker/schemas/auth";
 import { socialNetworks } from "../../worker/schemas/social-networks";
+import { startConversation } from "../../worker/services/conversations";
 import { block, follow, listMyBlocks, listMyMutes, mute, unblock, unfollow, unmute } from "../../worker/services/social-graph";
 import { getPublicProfile } from "../../worker/services/users";
 
@@ -24,7 +26,7 @@ const DONE_MESSAGES = {
 } as const;
 type Done = keyof typeof DONE_MESSAGES;
 
-type Intent = "follow" | "unfollow" | "block" | "unblock" | "mute" | "unmute";
+type Intent = "follow" | "unfollow" | "block" | "unblock" | "mute" | "unmute" | "message";
 
 /** Blocks and mutes listed on your own profile, so they can be undone. */
 const OWN_LIST_SIZE = 50;
@@ -65,6 +67,8 @@ export async function loader({ params, request, context }: Route.LoaderArgs) {
     done: doneParam && doneParam in DONE_MESSAGES ? (doneParam as Done) : null,
     myBlocks: myBlocks?.data ?? [],
     myMutes: myMutes?.data ?? [],
+    // "Message": signed-in members with a confirmed email, not on their own profile, never across a block.
+    canMessage: !isMe && ctx.user !== null ? await canMessage(ctx, person.handle) : false,
     posts: await profilePostsPage(ctx, person.handle, search),
   };
 }
@@ -99,6 +103,11 @@ export async function action({ params, request, context }: Route.ActionArgs) {
       case "unmute":
         await unmute(ctx, target);
         return back("unmuted");
+      case "message": {
+        // The one direct conversation between the two (the same for either side), opened or started.
+        const { conversation } = await startConversation(ctx, { type: "direct", with: target });
+        return redirect(`/messages/${conversation.id}`);
+      }
       default:
         return data({ error: "Choose one of the buttons." }, { status: 400 });
     }
@@ -140,6 +149,14 @@ export default function Person({ loaderData, actionData }: Route.ComponentProps)
           </p>
         </div>
         {!isMe && signedIn && relationship && !relationship.blocking && <FollowButton handle={person.handle} following={relationship.following} />}
+        {loaderData.canMessage && (
+          <Form method="post">
+            <input type="hidden" name="intent" value="message" />
+            <button type="submit" className="rounded-full border border-stone-300 px-5 py-2 text-sm font-semibold text-stone-800 hover:border-tango-600 hover:text-tango-700">
+              Message<span className="sr-only"> @{person.handle}</span>
+            </button>
+          </Form>
+        )}
         {isMe && (
           <a href="/settings/profile" className="rounded-full border border-stone-300 px-5 py-2 text-sm font-semibold text-stone-800 hover:border-tango-600 hover:text-tango-700">
             Edit profile
