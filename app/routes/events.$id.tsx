@@ -20,6 +20,7 @@ import { reconfirmSeries } from "../../worker/services/event-editing";
 import { getEventDetail } from "../../worker/services/events";
 import { listEventOccurrences } from "../../worker/services/occurrences";
 import { cancelRsvp, countsForEvent, getMyRsvp, rsvp } from "../../worker/services/rsvps";
+import { eventRoomStatus, joinEventRoom } from "../../worker/services/conversations";
 import { buyTickets, listTicketTypes } from "../../worker/services/tickets";
 
 /** Dates of a series shown on its page; the calendar file has them all. */
@@ -92,6 +93,8 @@ export async function loader({ params, request, context }: Route.LoaderArgs) {
     listTicketTypes(ctx, event.id).then((list) => list.data),
     eventMemoriesPage(ctx, event.id, search.get("memories")),
   ]);
+  // The event chat: for going attendees and organizers (a failure never breaks the event page).
+  const chatRoom = ctx.user ? await eventRoomStatus(ctx, event.id).catch(() => null) : null;
   const selected = occurrences.find((o) => o.occurrenceKey === counts.occurrenceKey);
   const dates = selected ?? { startsAt: event.startsAt, endsAt: event.endsAt, startLocal: event.startLocal, endLocal: event.endLocal };
   const isOver = counts.occurrenceKey === null || Date.parse(dates.endsAt) <= now;
@@ -128,6 +131,7 @@ export async function loader({ params, request, context }: Route.LoaderArgs) {
     origin,
     pageUrl,
     plainDescription,
+    chatRoom: chatRoom && (chatRoom.joined || chatRoom.canJoin) ? chatRoom : null,
     jsonLd: danceEventJsonLd({ event, dates, url: pageUrl, origin, description: markdownToPlainText(event.description, 500), offers }),
     nonce,
   };
@@ -171,6 +175,10 @@ export async function action({ params, request, context }: Route.ActionArgs) {
       case "cancel":
         await cancelRsvp(ctx, params.id, occurrence);
         return redirect(backTo(params.id, occurrence, "cancelled"));
+      case "join-chat": {
+        const room = await joinEventRoom(ctx, params.id);
+        return redirect(`/messages/${room.id}`);
+      }
       case "reconfirm":
         await reconfirmSeries(ctx, params.id);
         return redirect(backTo(params.id, undefined, "reconfirmed"));
@@ -478,6 +486,25 @@ export default function EventPage({ loaderData, actionData }: Route.ComponentPro
         </div>
 
         <aside aria-label="Practical details" className="flex flex-col gap-6 text-sm">
+          {loaderData.chatRoom && (
+            <section aria-labelledby="event-chat" className="rounded-2xl border border-tango-200 bg-tango-50 p-4">
+              <h2 id="event-chat" className="font-semibold text-tango-900">
+                Event chat
+              </h2>
+              <p className="mt-1 text-stone-700">Talk with the organizers and everyone who is going: rides, shoes, where to eat after.</p>
+              {loaderData.chatRoom.joined && loaderData.chatRoom.conversationId ? (
+                <a href={`/messages/${loaderData.chatRoom.conversationId}`} className="mt-3 inline-block rounded-full bg-tango-600 px-4 py-2 font-semibold text-white hover:bg-tango-700">
+                  Open the event chat
+                </a>
+              ) : (
+                <Form method="post" className="mt-3">
+                  <button type="submit" name="intent" value="join-chat" className="rounded-full bg-tango-600 px-4 py-2 font-semibold text-white hover:bg-tango-700">
+                    Join the event chat
+                  </button>
+                </Form>
+              )}
+            </section>
+          )}
           <section aria-labelledby="venue">
             <h2 id="venue" className="font-semibold text-stone-600">
               Where
