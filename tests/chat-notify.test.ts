@@ -8,7 +8,7 @@ import type { NotificationDto } from "../worker/schemas/notifications";
 type NotificationPageDto = { data: NotificationDto[]; unreadCount: number };
 import { messagePreview } from "../worker/services/chat-inbox";
 import { api } from "./accounts";
-import { directConversation, groupConversation, memberRow, setMuted } from "./chat-fixtures";
+import { directConversation, groupConversation, memberRow, openChat, setMuted } from "./chat-fixtures";
 import type { Member } from "./event-factory";
 import { block, dancer, mute, notificationsOf } from "./post-factory";
 import { seedWorld } from "./world";
@@ -158,5 +158,28 @@ describe("chat.notify: one notification per unread streak", () => {
       .bind(id, ...online.slice(0, 25))
       .first<{ n: number }>();
     expect(onlineTold!.n).toBe(0);
+  });
+
+  it("end to end: messages sent over a real socket reach an offline member as one notification (room → D1 → queue → job)", async () => {
+    const [ana, beto, cora] = await Promise.all([dancer("ana"), dancer("beto"), dancer("cora")]);
+    const id = await groupConversation(ana, [beto, cora], "Carpool Sábado");
+    const [a, c] = await Promise.all([openChat(ana, id), openChat(cora, id)]);
+    await Promise.all([a.next("ready"), c.next("ready")]);
+    for (const [i, body] of ["Salgo a las 21", "Hay lugar para dos", "¿Quién viene?"].entries()) {
+      a.send({ type: "send", clientId: `e2e-${i}`, body });
+      await a.next("ack");
+    }
+    // Beto was offline: told once, for the first message of the streak. Cora had the room open: never.
+    await vi.waitFor(async () => expect(await messageNotes(beto)).toHaveLength(1), { timeout: 15_000, interval: 100 });
+    await vi.waitFor(async () => expect((await memberRow(id, ana))!.readSeq).toBeGreaterThanOrEqual(3), { timeout: 15_000, interval: 100 });
+    // The three jobs travel in one queue batch; give the other two time to run, then Beto still has one.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await messageNotes(beto)).toHaveLength(1);
+    const page = await (await api("/notifications", { token: beto.accessToken })).json<NotificationPageDto>();
+    expect(page.data[0]).toMatchObject({ type: "message", actor: { handle: ana.user.handle }, subject: { type: "room", id, url: `/messages/${id}` }, data: { title: "Carpool Sábado" } });
+    expect(await messageNotes(cora)).toEqual([]);
+    expect(await messageNotes(ana)).toEqual([]);
+    a.close();
+    c.close();
   });
 });
