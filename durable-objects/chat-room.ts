@@ -60,6 +60,8 @@ export class ChatRoom extends DurableObject<Cloudflare.Env> {
     this.sockets = new RoomConnections(ctx);
     this.writeBack = new RoomWriteBack(ctx, env as Env, this.store);
     this.ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+    // Write-backs an earlier instance did not finish (evicted mid-flush) go out now.
+    this.writeBack.soon();
   }
 
   async ping(): Promise<"pong"> {
