@@ -27,7 +27,7 @@ async function group(admin: Member, others: Member[]): Promise<string> {
   return (await res.json<ConversationDto>()).id;
 }
 
-function send(by: Member, id: string, body: string, clientId = crypto.randomUUID()): Promise<Response> {
+function send(by: Member, id: string, body: string, clientId: string = crypto.randomUUID()): Promise<Response> {
   return api(`/conversations/${id}/messages`, { method: "POST", token: by.accessToken, json: { clientId, body } });
 }
 

@@ -205,6 +205,10 @@ export async function updateConversation(ctx: Ctx, id: string, input: UpdateConv
   return detailFor(ctx, me.id, conversation.id);
 }
 
+async function memberCount(ctx: Ctx, conversationId: string): Promise<number> {
+  return (await ctx.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM conversation_members WHERE conversation_id = ${conversationId}`))?.n ?? 0;
+}
+
 export async function addMembers(ctx: Ctx, id: string, input: AddMembersInput): Promise<ConversationDetailDto> {
   const access = await requireConversationMember(ctx, id);
   const { me, conversation } = access;
@@ -215,7 +219,12 @@ export async function addMembers(ctx: Ctx, id: string, input: AddMembersInput): 
     SELECT user_id AS userId FROM conversation_members WHERE conversation_id = ${conversation.id} AND user_id IN (SELECT value FROM json_each(${JSON.stringify(candidates)}))`);
   const already = new Set(present.map((r) => r.userId));
   const newIds = candidates.filter((userId) => !already.has(userId));
+  const tooMany = () =>
+    new UnprocessableConversation(`A group conversation has at most ${MAX_GROUP_MEMBERS} members.`, [
+      { path: "handles", message: `A group conversation has at most ${MAX_GROUP_MEMBERS} members; this would make more.` },
+    ]);
   if (newIds.length > 0) {
+    if ((await memberCount(ctx, conversation.id)) + newIds.length > MAX_GROUP_MEMBERS) throw tooMany();
     // The cap is part of the statement, so two admins adding at once cannot pass it together.
     const { meta } = await db
       .prepare(
@@ -228,11 +237,8 @@ export async function addMembers(ctx: Ctx, id: string, input: AddMembersInput): 
       )
       .bind(conversation.id, new Date().toISOString(), JSON.stringify(newIds), me.id, newIds.length, MAX_GROUP_MEMBERS)
       .run();
-    if (meta.changes === 0) {
-      throw new UnprocessableConversation(`A group conversation has at most ${MAX_GROUP_MEMBERS} members.`, [
-        { path: "handles", message: `A group conversation has at most ${MAX_GROUP_MEMBERS} members; this would make more.` },
-      ]);
-    }
+    // Nothing inserted although the check above passed: another admin filled the group meanwhile.
+    if (meta.changes === 0 && (await memberCount(ctx, conversation.id)) + newIds.length > MAX_GROUP_MEMBERS) throw tooMany();
   }
   return detailFor(ctx, me.id, conversation.id);
 }
