@@ -1,4 +1,4 @@
-import { env } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ConversationDetailDto, ConversationDto, InboxPage } from "../worker/schemas/conversations";
 import { api } from "./accounts";
@@ -530,5 +530,34 @@ describe("hostile input from a signed-in member", () => {
     }
     // Nothing the sweep sent renamed the group (ana did leave it: that takes no body).
     expect((await detail(ben, id)).title).toBe("Ride to the festival");
+  });
+});
+
+describe("the OpenAPI document", () => {
+  it("lists every chat operation under the Chat tag, with bearer security and its error responses", async () => {
+    const doc = await (await SELF.fetch("https://mundo.test/api/openapi.json")).json<{
+      paths: Record<string, Record<string, { tags?: string[]; security?: unknown[]; responses: Record<string, unknown> }>>;
+    }>();
+    const expected: [string, string, string[]][] = [
+      ["/api/v1/conversations", "post", ["200", "201", "401", "403", "422"]],
+      ["/api/v1/conversations", "get", ["200", "401"]],
+      ["/api/v1/conversations/{id}", "get", ["200", "401", "403", "404"]],
+      ["/api/v1/conversations/{id}", "patch", ["200", "401", "403", "404", "409"]],
+      ["/api/v1/conversations/{id}/members", "post", ["200", "401", "403", "404", "409", "422"]],
+      ["/api/v1/conversations/{id}/members/{handle}", "delete", ["204", "401", "403", "404", "409"]],
+      ["/api/v1/conversations/{id}/leave", "post", ["204", "401", "403", "404", "409"]],
+      ["/api/v1/conversations/{id}/messages", "get", ["200", "401", "403", "404"]],
+      ["/api/v1/conversations/{id}/messages", "post", ["200", "201", "401", "403", "404", "422", "429"]],
+      ["/api/v1/conversations/{id}/read", "post", ["200", "401", "403", "404"]],
+      ["/api/v1/events/{id}/room", "get", ["200", "401", "404"]],
+      ["/api/v1/events/{id}/room", "post", ["200", "401", "403", "404", "409"]],
+    ];
+    for (const [path, method, statuses] of expected) {
+      const op = doc.paths[path]?.[method];
+      expect(op, `${method} ${path}`).toBeDefined();
+      expect(op!.tags).toEqual(["Chat"]);
+      expect(op!.security).toEqual([{ bearer: [] }]);
+      for (const status of statuses) expect(op!.responses[status], `${method} ${path} ${status}`).toBeDefined();
+    }
   });
 });
