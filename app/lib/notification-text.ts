@@ -42,7 +42,8 @@ export function notificationText(item: Pick<NotificationDto, "type" | "data" | "
     case "group_join_request":
       return `${who} asked to join ${titleOf(item.data, "your group")}`;
     case "message":
-      return `${who} sent you a message`;
+      // Group and event rooms say where; a direct message is simply to you.
+      return item.data.conversation === "group" || item.data.conversation === "event" ? `${who} sent a message in ${titleOf(item.data, "a conversation")}` : `${who} sent you a message`;
     case "moderation_outcome":
       return "We reviewed a report: see the outcome";
   }

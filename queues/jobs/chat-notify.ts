@@ -94,7 +94,7 @@ export async function handleChatNotify(job: ChatNotifyJob, env: Cloudflare.Env, 
         type: "message",
         actorId: job.senderId,
         subject: { type: "room", id: job.conversationId },
-        data: { title, excerpt },
+        data: { title, excerpt, conversation: facts.type },
         dedupeKey: `message:${job.conversationId}:${job.seq}`,
       });
       notified += 1;

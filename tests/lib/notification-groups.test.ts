@@ -67,4 +67,12 @@ describe("grouping notifications on the page", () => {
     expect(groups).toHaveLength(2);
     expect(notificationText(groups[0]!.items[0]!)).toBe("Milonga changed: check the new date, time or place");
   });
+
+  it("says where a chat message was sent: to you directly, or in a group or event room", () => {
+    expect(notificationText(item("message", "Ana", "r1", null, { title: "Ana", conversation: "direct" }))).toBe("Ana sent you a message");
+    const groups = groupNotifications([item("message", "Ana", "r2", null, { title: "Ride to Tango Marathon", conversation: "group" }), item("message", "Beto", "r2", null, { title: "Ride to Tango Marathon", conversation: "group" })]);
+    expect(groups).toHaveLength(1);
+    expect(notificationText(groups[0]!.items[0]!, groups[0]!.actorNames, 2)).toBe("Ana and Beto sent a message in Ride to Tango Marathon");
+    expect(notificationText(item("message", "Eva", "r3", null, { title: "Milonga del Sol", conversation: "event" }))).toBe("Eva sent a message in Milonga del Sol");
+  });
 });
