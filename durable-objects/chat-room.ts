@@ -75,7 +75,7 @@ export class ChatRoom extends DurableObject<Cloudflare.Env> {
     this.bind(input.conversationId);
     const problem = messageBodyProblem(input.body) ?? (CLIENT_ID.test(input.clientId) ? null : "clientId is 1–64 letters, digits, - and _.");
     if (problem) return { ok: false, code: "invalid_body", message: problem };
-    return this.inLane(input.userId, () => this.acceptSend(input.userId, input.clientId, input.body, null));
+    return this.acceptSend(input.userId, input.clientId, input.body, null);
   }
 
   /** Messages older than `before` (or the newest), at most `limit`, oldest first. */
@@ -155,7 +155,7 @@ export class ChatRoom extends DurableObject<Cloudflare.Env> {
       const frame = parsed.frame;
       switch (frame.type) {
         case "send": {
-          const outcome = await this.inLane(att.userId, () => this.acceptSend(att.userId, frame.clientId, frame.body, ws));
+          const outcome = await this.acceptSend(att.userId, frame.clientId, frame.body, ws);
           if (!outcome.ok) this.sockets.sendTo(ws, { type: "error", code: outcome.code, message: outcome.message, clientId: frame.clientId, retryAfterSeconds: outcome.retryAfterSeconds });
           return;
         }
@@ -165,7 +165,7 @@ export class ChatRoom extends DurableObject<Cloudflare.Env> {
           this.acceptRead(att.userId, frame.seq, ws);
           return;
         case "edit":
-          return await this.inLane(att.userId, () => this.acceptEdit(att.userId, frame.clientId, frame.seq, frame.body, ws));
+          return await this.acceptEdit(att.userId, frame.clientId, frame.seq, frame.body, ws);
         case "delete":
           return await this.inLane(att.userId, async () => this.acceptDelete(att.userId, frame.clientId, frame.seq, ws));
       }
@@ -202,16 +202,24 @@ export class ChatRoom extends DurableObject<Cloudflare.Env> {
 
   // ---------------------------------------------------------------- the protocol
 
-  /** A message from a socket (`ackTo`) or the HTTP API (null): idempotent per (sender, clientId). */
+  /**
+   * A message from a socket (`ackTo`) or the HTTP API (null): idempotent per (sender, clientId).
+   * The rate-limit check starts at once (a member's checks overlap); the commit waits in the
+   * member's lane, so their messages take seqs in the order they arrived.
+   */
   private async acceptSend(userId: string, clientId: string, body: string, ackTo: WebSocket | null): Promise<SendOutcome> {
     const prior = this.store.messageByClientId(userId, clientId);
     if (prior) return this.duplicate(prior, ackTo);
     if (!this.store.sendingAllowed()) return NOT_ALLOWED;
-    const decision = await this.rateLimit(userId);
+    const checking = this.rateLimit(userId);
+    return this.inLane(userId, async () => this.commitSend(userId, clientId, body, ackTo, await checking));
+  }
+
+  private commitSend(userId: string, clientId: string, body: string, ackTo: WebSocket | null, decision: RateDecision | null): SendOutcome {
     if (decision && !decision.allowed) {
       return { ok: false, code: "rate_limited", message: `You are sending messages too fast; try again in ${decision.retryAfterSeconds} s.`, retryAfterSeconds: decision.retryAfterSeconds };
     }
-    // Other frames ran during that await: check again, then write and broadcast with no await.
+    // Other frames ran during the awaits: check again, then write and broadcast with no await.
     const raced = this.store.messageByClientId(userId, clientId);
     if (raced) return this.duplicate(raced, ackTo);
     if (!this.store.sendingAllowed()) return NOT_ALLOWED;
@@ -267,12 +275,16 @@ export class ChatRoom extends DurableObject<Cloudflare.Env> {
   }
 
   private async acceptEdit(userId: string, clientId: string, seq: number, body: string, ws: WebSocket): Promise<void> {
-    const notAllowed: ServerFrame = { type: "error", code: "not_allowed", message: NOT_ALLOWED.message, clientId };
     const first = this.ownMessage(userId, seq, clientId);
     if ("type" in first) return this.sockets.sendTo(ws, first);
-    if (!this.store.sendingAllowed()) return this.sockets.sendTo(ws, notAllowed);
+    if (!this.store.sendingAllowed()) return this.sockets.sendTo(ws, { type: "error", code: "not_allowed", message: NOT_ALLOWED.message, clientId });
     // Edits reach every socket like messages do, so they count against the same limit.
-    const decision = await this.rateLimit(userId);
+    const checking = this.rateLimit(userId);
+    return this.inLane(userId, async () => this.commitEdit(userId, clientId, seq, body, ws, await checking));
+  }
+
+  private commitEdit(userId: string, clientId: string, seq: number, body: string, ws: WebSocket, decision: RateDecision | null): void {
+    const notAllowed: ServerFrame = { type: "error", code: "not_allowed", message: NOT_ALLOWED.message, clientId };
     if (decision && !decision.allowed) {
       return this.sockets.sendTo(ws, { type: "error", code: "rate_limited", message: `You are changing messages too fast; try again in ${decision.retryAfterSeconds} s.`, clientId, retryAfterSeconds: decision.retryAfterSeconds });
     }
@@ -305,9 +317,9 @@ export class ChatRoom extends DurableObject<Cloudflare.Env> {
   }
 
   /**
-   * Runs `task` after the member's earlier sends, edits and deletions have finished. The
-   * rate-limit await inside each would otherwise let a member's second message overtake the
-   * first; members do not wait for each other.
+   * Runs `task` after the member's earlier sends, edits and deletions have committed. Their
+   * rate-limit checks are awaits that may finish in any order; without the lane a member's
+   * second message could overtake the first. Members do not wait for each other.
    */
   private inLane<T>(userId: string, task: () => Promise<T>): Promise<T> {
     const run = (this.lanes.get(userId) ?? Promise.resolve()).then(task, task);
