@@ -390,7 +390,7 @@ export class ChatClient {
     if (this.stopped || this.connecting) return;
     this.connecting = true;
     this.options.onStatus("connecting");
-    let url: string | "gone" | null = null;
+    let url: string | "gone" | null;
     try {
       url = await this.ticketUrl();
     } catch {

@@ -128,7 +128,7 @@ function StartForms({ error, verified }: { error: StartError | null; verified: b
   return (
     <div className="mt-3 flex flex-col gap-2 px-1">
       <div className="flex flex-wrap gap-2">
-        <details open={error?.intent === "direct"} className="group w-full [&[open]>summary]:bg-stone-100">
+        <details open={error?.intent === "direct"} className="open:w-full [&[open]>summary]:bg-stone-100">
           <summary className={`${summary} inline-block`}>New message</summary>
           <Form method="post" action="/messages" className="mt-2 flex flex-col gap-2 rounded-xl border border-stone-200 bg-white p-3">
             <input type="hidden" name="intent" value="direct" />
@@ -142,7 +142,7 @@ function StartForms({ error, verified }: { error: StartError | null; verified: b
             </button>
           </Form>
         </details>
-        <details open={error?.intent === "group"} className="w-full [&[open]>summary]:bg-stone-100">
+        <details open={error?.intent === "group"} className="open:w-full [&[open]>summary]:bg-stone-100">
           <summary className={`${summary} inline-block`}>New group</summary>
           <Form method="post" action="/messages" className="mt-2 flex flex-col gap-2 rounded-xl border border-stone-200 bg-white p-3">
             <input type="hidden" name="intent" value="group" />

@@ -102,7 +102,6 @@ export function ConversationView({ conversation, myId, initial, clientId, live, 
       client.current = null;
     };
     // One connection per conversation page; `initial` is only the starting point.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [conversation.id, live, myId]);
 
   // Read receipts: whatever is on screen while the page is visible is read.
@@ -213,10 +212,15 @@ export function ConversationView({ conversation, myId, initial, clientId, live, 
   const oldest = room.messages[0]?.seq;
 
   return (
-    <div className="flex h-[calc(100dvh-11rem)] min-h-[26rem] flex-col overflow-hidden rounded-2xl border border-stone-200 bg-stone-50" data-status={status?.status ?? "static"}>
+    <div className="flex h-[calc(100dvh-14rem)] min-h-[24rem] flex-col md:h-[calc(100dvh-11rem)] overflow-hidden rounded-2xl border border-stone-200 bg-stone-50" data-status={status?.status ?? "static"}>
       <header className="flex items-center gap-3 border-b border-stone-200 bg-white px-3 py-2.5">
-        <a href="/messages" className="rounded-full px-2 py-1 text-sm font-semibold text-tango-700 hover:bg-stone-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-tango-600 md:hidden">
-          <span aria-hidden="true">←</span> All messages
+        <a
+          href="/messages"
+          title="All messages"
+          className="-ml-1 grid h-10 w-10 shrink-0 place-items-center rounded-full text-xl font-semibold text-tango-700 hover:bg-stone-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-tango-600 md:hidden"
+        >
+          <span aria-hidden="true">←</span>
+          <span className="sr-only">All messages</span>
         </a>
         <ChatAvatar name={conversation.title} avatarUrl={other?.avatarUrl ?? null} group={!direct} online={direct && other ? otherOnline : undefined} />
         <div className="min-w-0 flex-1">
@@ -302,19 +306,21 @@ export function ConversationView({ conversation, myId, initial, clientId, live, 
                 {direct ? `No messages yet. Say hello to ${conversation.title}!` : "No messages yet. Write the first one below."}
               </p>
             )}
-            <ol role="log" aria-live="polite" aria-label={`Messages in ${conversation.title}`} className="flex flex-col pb-1">
-              <MessageItems
-                messages={room.messages}
-                outbox={outbox}
-                myId={myId}
-                names={names}
-                now={clock}
-                timeZone={hydrated ? timeZone : "UTC"}
-                receipt={receipt}
-                editing={editing}
-                actions={actions}
-              />
-            </ol>
+            <div role="log" aria-live="polite" aria-label={`Messages in ${conversation.title}`}>
+              <ol className="flex flex-col pb-1">
+                <MessageItems
+                  messages={room.messages}
+                  outbox={outbox}
+                  myId={myId}
+                  names={names}
+                  now={clock}
+                  timeZone={hydrated ? timeZone : "UTC"}
+                  receipt={receipt}
+                  editing={editing}
+                  actions={actions}
+                />
+              </ol>
+            </div>
             {!live && (
               <p className="py-2 text-center">
                 <a href={`/messages/${conversation.id}`} className="text-sm font-semibold text-tango-700 underline">

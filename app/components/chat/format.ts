@@ -1,3 +1,5 @@
+import type { ConversationDto } from "../../../worker/schemas/conversations";
+
 /**
  * Times in the chat UI. The server cannot know the reader's clock or zone, so every label is
  * computed against a `now` the loader sends and, before hydration, in UTC: the first client
@@ -34,3 +36,21 @@ export function fullTime(iso: string, timeZone = "UTC"): string {
 }
 
 export const countLabel = (n: number) => (n > 99 ? "99+" : String(n));
+
+/** "Ana is typing…", "Ana and Beto are typing…", "3 people are typing…". Empty when nobody is. */
+export function typingText(names: string[]): string {
+  if (names.length === 0) return "";
+  if (names.length === 1) return `${names[0]} is typing…`;
+  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
+  return `${names.length} people are typing…`;
+}
+
+/** What the inbox line says about the last message: "You: …", "Message deleted", or nothing yet. */
+export function previewText(conversation: ConversationDto, myId: string, names: Record<string, string> = {}): string {
+  const last = conversation.lastMessage;
+  if (!last) return conversation.type === "event" ? "No messages yet: say hello to the other dancers." : "No messages yet.";
+  const text = last.preview ?? "Message deleted";
+  if (last.senderId === myId) return `You: ${text}`;
+  if (conversation.type !== "direct" && last.senderId && names[last.senderId]) return `${names[last.senderId]}: ${text}`;
+  return text;
+}

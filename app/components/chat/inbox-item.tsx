@@ -1,18 +1,8 @@
 import type { ConversationDto } from "../../../worker/schemas/conversations";
 import { ChatAvatar } from "./avatar";
-import { countLabel, fullTime, relativeTime } from "./format";
+import { countLabel, fullTime, previewText, relativeTime } from "./format";
 
 const TYPE_LABELS = { direct: "Direct message", group: "Group", event: "Event chat" } as const;
-
-/** What the inbox line says about the last message: "You: …", "Message deleted", or nothing yet. */
-export function previewText(conversation: ConversationDto, myId: string, names: Record<string, string> = {}): string {
-  const last = conversation.lastMessage;
-  if (!last) return conversation.type === "event" ? "No messages yet: say hello to the other dancers." : "No messages yet.";
-  const text = last.preview ?? "Message deleted";
-  if (last.senderId === myId) return `You: ${text}`;
-  if (conversation.type !== "direct" && last.senderId && names[last.senderId]) return `${names[last.senderId]}: ${text}`;
-  return text;
-}
 
 /** One line of the inbox: a link to the conversation with its picture, title, preview, time, unread count and muted mark. */
 export function InboxItem({ conversation, myId, now, current }: { conversation: ConversationDto; myId: string; now: number; current: boolean }) {

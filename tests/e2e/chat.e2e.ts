@@ -1,0 +1,138 @@
+import { AxeBuilder } from "@axe-core/playwright";
+import type { Browser, Page } from "playwright-core";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { JOURNEY_PASSWORD, apiCall, journeyAccount } from "./api";
+import { useBrowser } from "./browser";
+
+/**
+ * Two members chat in two browser contexts (separate cookies, separate sockets): typing,
+ * live delivery with "Sent", read receipts, presence; one of them drops offline while the other
+ * writes, comes back and catches up in order without a reload; what they wrote while offline
+ * is delivered after the reconnect. CHAT_SCREENSHOTS=1 also saves /tmp/chat-1280.png and /tmp/chat-390.png.
+ */
+
+const baseURL = inject("baseURL");
+const browser = useBrowser();
+
+async function signedInPage(b: Browser, email: string, redirectTo: string, width = 1280): Promise<{ page: Page; errors: string[] }> {
+  const context = await b.newContext({ baseURL, viewport: { width, height: 900 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("console", (msg) => {
+    if (msg.type() === "error") errors.push(msg.text());
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
+  await page.goto(`/login?redirectTo=${encodeURIComponent(redirectTo)}`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(JOURNEY_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => url.pathname === redirectTo.split("?")[0]);
+  return { page, errors };
+}
+
+const status = (page: Page) => page.locator("[data-status]").getAttribute("data-status");
+const log = (page: Page) => page.getByRole("log");
+const logText = (page: Page) => log(page).textContent();
+const receipt = (page: Page) => page.getByTestId("receipt").last().textContent({ timeout: 500 }).catch(() => null);
+/** The bodies in the log, oldest first (pending ones included). */
+const bodies = (page: Page) => log(page).locator("li p.whitespace-pre-wrap").allTextContents();
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+}
+
+describe("two dancers chat live", () => {
+  let ana: Awaited<ReturnType<typeof journeyAccount>>;
+  let beto: Awaited<ReturnType<typeof journeyAccount>>;
+  let conversationId = "";
+
+  beforeAll(async () => {
+    [ana, beto] = await Promise.all([journeyAccount("ana", "Ana Abrazo", { verified: true }), journeyAccount("beto", "Beto Boleo", { verified: true })]);
+    const started = await apiCall<{ id: string }>("/conversations", { method: "POST", token: ana.accessToken, json: { type: "direct", with: beto.handle } });
+    expect(started.status).toBeLessThan(300);
+    conversationId = started.body.id;
+  });
+
+  it("types, sends, receives, reads, and catches up after being offline", async () => {
+    const path = `/messages/${conversationId}`;
+    const anaView = await signedInPage(browser(), ana.email, path);
+    const betoView = await signedInPage(browser(), beto.email, path, 390);
+    const a = anaView.page;
+    const b = betoView.page;
+    await expect.poll(() => status(a), { timeout: 15_000 }).toBe("live");
+    await expect.poll(() => status(b), { timeout: 15_000 }).toBe("live");
+
+    // Presence: each sees the other online.
+    await expect.poll(() => a.locator("header").filter({ hasText: "Beto Boleo" }).textContent(), { timeout: 10_000 }).toContain("Online");
+
+    // Typing: Beto sees Ana typing.
+    const anaBox = a.getByLabel("Write a message");
+    await anaBox.pressSequentially("¿Bailamos la ", { delay: 20 });
+    await expect.poll(() => b.getByTestId("typing").textContent(), { timeout: 5_000 }).toContain("Ana Abrazo is typing…");
+
+    // Ana sends with Enter: Beto sees it live, Ana sees it sent (and soon seen: Beto's page is open and visible).
+    await anaBox.pressSequentially("tanda de <b>D'Arienzo</b>?", { delay: 5 });
+    const sentAt = Date.now();
+    await anaBox.press("Enter");
+    await expect.poll(() => logText(b), { timeout: 10_000, interval: 50 }).toContain("¿Bailamos la tanda de <b>D'Arienzo</b>?");
+    console.info(`message shown to the other member ${Date.now() - sentAt} ms after Enter`);
+    expect(await anaBox.inputValue()).toBe("");
+    await expect.poll(() => receipt(a), { timeout: 10_000 }).toMatch(/Sent|Seen/);
+    await expect.poll(() => receipt(a), { timeout: 10_000 }).toContain("Seen");
+    // The typing line clears once the message arrives.
+    await expect.poll(() => b.getByTestId("typing").textContent(), { timeout: 6_000 }).toBe("");
+
+    // Beto replies with the button; a Shift+Enter line break stays inside the message.
+    const betoBox = b.getByLabel("Write a message");
+    await betoBox.fill("¡Sí!");
+    await betoBox.press("Shift+Enter");
+    await betoBox.pressSequentially("Te espero", { delay: 5 });
+    await b.getByRole("button", { name: "Send", exact: true }).click();
+    await expect.poll(() => logText(a), { timeout: 10_000 }).toContain("Te espero");
+    expect(await bodies(a)).toEqual(["¿Bailamos la tanda de <b>D'Arienzo</b>?", "¡Sí!\nTe espero"]);
+    await expect.poll(() => receipt(b), { timeout: 10_000 }).toContain("Seen");
+
+    // Beto drops offline; Ana writes twice meanwhile.
+    await b.context().setOffline(true);
+    await expect.poll(() => status(b), { timeout: 10_000 }).toMatch(/offline|waiting|connecting/);
+    for (const text of ["Primero: salgo a las 21", "Segundo: llevo los zapatos"]) {
+      await anaBox.fill(text);
+      await anaBox.press("Enter");
+    }
+    await expect.poll(() => bodies(a), { timeout: 10_000 }).toContain("Segundo: llevo los zapatos");
+    // Beto writes while offline: it waits in the outbox, shown as sending.
+    await betoBox.fill("Escrito sin conexión");
+    await betoBox.press("Enter");
+    await expect.poll(() => b.getByTestId("pending-state").last().textContent()).toContain("Sending…");
+    expect(await logText(b)).not.toContain("Primero");
+
+    // Back online: no reload; the missed messages arrive in order, then Beto's own goes out.
+    await b.context().setOffline(false);
+    await expect.poll(() => status(b), { timeout: 20_000 }).toBe("live");
+    await expect
+      .poll(() => bodies(b), { timeout: 15_000 })
+      .toEqual(["¿Bailamos la tanda de <b>D'Arienzo</b>?", "¡Sí!\nTe espero", "Primero: salgo a las 21", "Segundo: llevo los zapatos", "Escrito sin conexión"]);
+    await expect.poll(() => b.getByTestId("pending-state").count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => bodies(a), { timeout: 10_000 }).toContain("Escrito sin conexión");
+    expect(await bodies(a)).toEqual(await bodies(b));
+
+    // Everything is stored once: the history API agrees with both screens.
+    const history = await apiCall<{ data: { body: string }[] }>(`/conversations/${conversationId}/messages?limit=100`, { token: ana.accessToken });
+    expect(history.body.data.map((m) => m.body)).toEqual(await bodies(a));
+
+    expect(await seriousViolations(a)).toEqual([]);
+    expect(await seriousViolations(b)).toEqual([]);
+    if (process.env.CHAT_SCREENSHOTS) {
+      await a.screenshot({ path: "/tmp/chat-1280.png", fullPage: false });
+      await b.screenshot({ path: "/tmp/chat-390.png", fullPage: false });
+      await b.goto("/messages");
+      await b.screenshot({ path: "/tmp/chat-390-inbox.png", fullPage: false });
+    }
+    for (const view of [anaView, betoView]) {
+      // The offline stretch makes the browser log failed requests; nothing else may go wrong.
+      expect(view.errors.filter((e) => !/Failed to load resource|ERR_INTERNET_DISCONNECTED|WebSocket/.test(e))).toEqual([]);
+      await view.page.context().close();
+    }
+  });
+});
