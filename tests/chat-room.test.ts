@@ -515,6 +515,31 @@ describe("ChatRoom sockets", () => {
     expect(await b.next("ack")).toMatchObject({ seq: 1 });
   });
 
+  it("keeps a socket that only pings (answered while the room hibernates) and closes one that is silent", async () => {
+    const room = conversation();
+    const pinger = user("ana");
+    const silent = user("beto");
+    const stub = roomStub(room);
+    const a = await connect(room, pinger);
+    const b = await connect(room, silent);
+    await Promise.all([a.next("ready"), b.next("ready")]);
+    await evictDurableObject(stub);
+    a.send(PING);
+    await vi.waitFor(() => expect(a.texts).toEqual([PONG]), { timeout: 5_000, interval: 20 });
+    // Both last sent a frame long ago (as the attachments say); only the pinger pinged since.
+    await runInDurableObject(stub, (_, state) => {
+      for (const ws of state.getWebSockets()) {
+        const att = ws.deserializeAttachment() as { lastSeenAt: number };
+        ws.serializeAttachment({ ...att, lastSeenAt: Date.now() - IDLE_TIMEOUT_MS - 10_000 });
+      }
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect((await b.closed).code).toBe(CLOSE_CODES.idle);
+    expect(await a.next("presence", (p) => p.online.length === 1)).toEqual({ type: "presence", online: [pinger] });
+    a.send({ type: "send", clientId: "still-here", body: "sigo" });
+    expect(await a.next("ack")).toMatchObject({ seq: 1 });
+  });
+
   it("keeps every message across a restart of the object, and its hibernated sockets keep working", async () => {
     const room = conversation();
     const ana = user("ana");
