@@ -4,6 +4,7 @@ import { SiteFooter } from "./components/site-footer";
 import { SiteHeader } from "./components/site-header";
 import { serverContext } from "./server-context";
 import { unreadCountFor } from "../worker/services/notifications";
+import { unreadConversationCount } from "./lib/chat-forms.server";
 import stylesheet from "./app.css?url";
 
 export const links: Route.LinksFunction = () => [
@@ -15,8 +16,9 @@ export async function loader({ context }: Route.LoaderArgs) {
   const { nonce, ctx } = context.get(serverContext);
   const viewer = ctx.user ? { handle: ctx.user.handle, displayName: ctx.user.displayName, emailVerified: ctx.user.emailVerified } : null;
   // The bell's number: one bounded COUNT on notifications_unread_idx; a failure never breaks a page.
-  const unreadCount = ctx.user ? await unreadCountFor(ctx, ctx.user.id).catch(() => 0) : 0;
-  return { nonce, viewer, unreadCount };
+  // The Messages badge: conversations with unread messages (one COUNT over the member's own index range).
+  const [unreadCount, messagesUnread] = ctx.user ? await Promise.all([unreadCountFor(ctx, ctx.user.id).catch(() => 0), unreadConversationCount(ctx)]) : [0, 0];
+  return { nonce, viewer, unreadCount, messagesUnread };
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
@@ -39,7 +41,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
         >
           Skip to content
         </a>
-        <SiteHeader viewer={viewer} unreadCount={root?.unreadCount ?? 0} />
+        <SiteHeader viewer={viewer} unreadCount={root?.unreadCount ?? 0} messagesUnread={root?.messagesUnread ?? 0} />
         {viewer && !viewer.emailVerified && (
           <p role="status" className="bg-amber-50 px-4 py-2 text-center text-sm text-amber-900">
             Check your inbox and confirm your email to post, host events and list a place to stay.
