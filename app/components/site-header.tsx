@@ -20,8 +20,8 @@ const linkClass = ({ isActive }: { isActive: boolean }) =>
     isActive ? "bg-tango-100 text-tango-700" : "text-stone-700 hover:bg-stone-100 hover:text-tango-700"
   }`;
 
-/** `unreadCount` comes from the root loader (one bounded COUNT); the bell keeps it live. */
-export function SiteHeader({ viewer, unreadCount = 0 }: { viewer: Viewer | null; unreadCount?: number }) {
+/** `unreadCount` comes from the root loader (one bounded COUNT); the bell keeps it live. `messagesUnread`: conversations with unread messages. */
+export function SiteHeader({ viewer, unreadCount = 0, messagesUnread = 0 }: { viewer: Viewer | null; unreadCount?: number; messagesUnread?: number }) {
   return (
     <header className="border-b border-stone-200 bg-white/90 backdrop-blur">
       <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
@@ -37,6 +37,12 @@ export function SiteHeader({ viewer, unreadCount = 0 }: { viewer: Viewer | null;
               <li key={item.to}>
                 <NavLink to={item.to} className={linkClass} prefetch="intent">
                   {item.label}
+                  {item.to === "/messages" && viewer && messagesUnread > 0 && (
+                    <span data-testid="messages-unread" className="ml-1.5 rounded-full bg-tango-600 px-1.5 text-xs font-bold leading-5 text-white">
+                      {messagesUnread > 99 ? "99+" : messagesUnread}
+                      <span className="sr-only"> unread</span>
+                    </span>
+                  )}
                 </NavLink>
               </li>
             ))}
