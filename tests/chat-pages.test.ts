@@ -82,6 +82,22 @@ describe("the inbox", () => {
     expect(await (await page("/messages", ana.cookie)).text()).toContain('aria-label="Muted"');
   });
 
+  it("puts the number of unread conversations on the header's Messages link, muted ones left out", async () => {
+    const [ana, beto, carla] = await Promise.all([signedIn("Ana"), signedIn("Beto"), signedIn("Carla")]);
+    const badge = async () => /data-testid="messages-unread"[^>]*>(\d+)</.exec(await (await page("/events", ana.cookie)).text())?.[1] ?? null;
+    expect(await badge()).toBeNull();
+    const withBeto = await directConversation(ana, beto);
+    const withCarla = await directConversation(ana, carla);
+    await say(beto, withBeto, "uno");
+    await say(beto, withBeto, "dos");
+    await say(carla, withCarla, "tres");
+    expect(await badge()).toBe("2");
+    expect((await submit(`/messages/${withCarla}`, { intent: "mute" }, { cookie: ana.cookie })).status).toBe(302);
+    expect(await badge()).toBe("1");
+    await page(`/messages/${withBeto}`, ana.cookie);
+    expect(await badge()).toBeNull();
+  });
+
   it("pages back with Load older, and starts over on a forged cursor", async () => {
     const ana = await signedIn("Ana");
     const others = await Promise.all(Array.from({ length: 21 }, (_, i) => verifiedMember({ handle: handle(`p${i}`) })));

@@ -39,3 +39,20 @@ export async function canMessage(ctx: Ctx, handle: string): Promise<boolean> {
   const row = await ctx.db.get<{ id: string }>(sql`SELECT id FROM users WHERE handle = ${handle}`);
   return row !== undefined && !(await blockedEitherWay(ctx, me.id, row.id));
 }
+
+/**
+ * The header's Messages badge: conversations with unread messages, muted ones left out (the
+ * same count as the inbox's `unreadConversations`). Reads the member's own range of
+ * conversation_members_user_idx; a failure never breaks a page.
+ */
+export async function unreadConversationCount(ctx: Ctx): Promise<number> {
+  if (!ctx.user) return 0;
+  try {
+    const row = await ctx.db.get<{ n: number }>(sql`
+      SELECT count(*) AS n FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
+       WHERE m.user_id = ${ctx.user.id} AND m.muted = 0 AND c.message_count > m.read_count`);
+    return row?.n ?? 0;
+  } catch {
+    return 0;
+  }
+}
