@@ -216,12 +216,13 @@ export class ChatRoom extends DurableObject<Cloudflare.Env> {
   }
 
   private commitSend(userId: string, clientId: string, body: string, ackTo: WebSocket | null, decision: RateDecision | null): SendOutcome {
+    // Other frames ran during the awaits (a copy of this one may be stored now): check again,
+    // then write and broadcast with no await.
+    const raced = this.store.messageByClientId(userId, clientId);
+    if (raced) return this.duplicate(raced, ackTo);
     if (decision && !decision.allowed) {
       return { ok: false, code: "rate_limited", message: `You are sending messages too fast; try again in ${decision.retryAfterSeconds} s.`, retryAfterSeconds: decision.retryAfterSeconds };
     }
-    // Other frames ran during the awaits: check again, then write and broadcast with no await.
-    const raced = this.store.messageByClientId(userId, clientId);
-    if (raced) return this.duplicate(raced, ackTo);
     if (!this.store.sendingAllowed()) return NOT_ALLOWED;
     const sentAt = new Date().toISOString();
     const online = this.sockets.online();

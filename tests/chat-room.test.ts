@@ -431,12 +431,20 @@ describe("ChatRoom protocol", () => {
     const a = await connect(room, ana);
     const b = await connect(room, user("beto"));
     await Promise.all([a.next("ready"), b.next("ready")]);
-    for (let i = 0; i < limit; i += 1) a.send({ type: "send", clientId: `ok-${i}`, body: `message ${i}` });
-    await a.count("ack", limit);
+    for (let i = 0; i < limit - 1; i += 1) a.send({ type: "send", clientId: `ok-${i}`, body: `message ${i}` });
+    // Two copies of the last one that fits: the second is over the limit, but it is a resend, so it is acked too.
+    a.send({ type: "send", clientId: "edge", body: "the last that fits" });
+    a.send({ type: "send", clientId: "edge", body: "the last that fits" });
+    const acks = await a.count("ack", limit + 1);
+    expect(acks.filter((ack) => ack.clientId === "edge")).toEqual([
+      { type: "ack", clientId: "edge", seq: limit },
+      { type: "ack", clientId: "edge", seq: limit },
+    ]);
     a.send({ type: "send", clientId: "one-too-many", body: "flood" });
     const error = await a.next("error");
     expect(error).toMatchObject({ type: "error", code: "rate_limited", clientId: "one-too-many" });
     expect(error.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect(a.of("error")).toHaveLength(1);
     // The limit is the member's, across rooms and doors.
     const elsewhere = conversation();
     expect(await roomStub(elsewhere).send({ conversationId: elsewhere, userId: ana, clientId: "other-room", body: "hi" })).toMatchObject({ ok: false, code: "rate_limited" });
