@@ -136,3 +136,76 @@ describe("two dancers chat live", () => {
     }
   });
 });
+
+describe("a long group conversation", () => {
+  let ana: Awaited<ReturnType<typeof journeyAccount>>;
+  let beto: Awaited<ReturnType<typeof journeyAccount>>;
+  let carla: Awaited<ReturnType<typeof journeyAccount>>;
+  let conversationId = "";
+
+  beforeAll(async () => {
+    [ana, beto, carla] = await Promise.all([
+      journeyAccount("ana", "Ana Abrazo", { verified: true }),
+      journeyAccount("beto", "Beto Boleo", { verified: true }),
+      journeyAccount("carla", "Carla Cabeceo", { verified: true }),
+    ]);
+    const started = await apiCall<{ id: string }>("/conversations", { method: "POST", token: ana.accessToken, json: { type: "group", title: "Historia larga", members: [beto.handle, carla.handle] } });
+    expect(started.status).toBeLessThan(300);
+    conversationId = started.body.id;
+    // 60 messages, 20 each (the send limit is per member): more than the 50 a page shows.
+    for (let i = 1; i <= 60; i += 1) {
+      const who = [ana, beto, carla][i % 3]!;
+      const sent = await apiCall(`/conversations/${conversationId}/messages`, { method: "POST", token: who.accessToken, json: { clientId: `seed-${i}`, body: `Mensaje ${i}` } });
+      expect(sent.status).toBeLessThan(300);
+    }
+  });
+
+  it("scrolls back through history, keeps the reader's place, shows a pill for new messages, and edits and deletes", async () => {
+    const { page, errors } = await signedInPage(browser(), ana.email, `/messages/${conversationId}`);
+    await expect.poll(() => status(page), { timeout: 15_000 }).toBe("live");
+    const scroller = page.locator("[role=log]").locator("xpath=ancestor::div[contains(@class,'overflow-y-auto')]");
+    const position = () => scroller.evaluate((el) => ({ fromBottom: Math.abs(el.scrollTop), fromTop: el.scrollHeight - el.clientHeight - Math.abs(el.scrollTop) }));
+    // The newest 50, starting at the bottom.
+    expect(await log(page).locator("li").count()).toBe(50);
+    expect((await position()).fromBottom).toBeLessThan(5);
+
+    // Scrolled to the top: the older ten load above, and the view stays where it was (not thrown to the top).
+    await scroller.evaluate((el) => el.scrollTo({ top: -el.scrollHeight }));
+    await expect.poll(() => log(page).locator("li").count(), { timeout: 10_000 }).toBe(60);
+    await expect.poll(() => page.getByText("This is the beginning of the conversation.").isVisible()).toBe(true);
+    expect((await bodies(page))[0]).toBe("Mensaje 1");
+    expect((await position()).fromTop).toBeGreaterThan(200);
+
+    // A new message while reading history: the view stays, a pill offers to jump down.
+    const before = await position();
+    expect((await apiCall(`/conversations/${conversationId}/messages`, { method: "POST", token: beto.accessToken, json: { clientId: "live-1", body: "¿Alguien tiene lugar en el auto?" } })).status).toBeLessThan(300);
+    await expect.poll(() => logText(page), { timeout: 10_000 }).toContain("¿Alguien tiene lugar en el auto?");
+    const pill = page.getByRole("button", { name: "New messages" });
+    await expect.poll(() => pill.isVisible()).toBe(true);
+    expect(Math.abs((await position()).fromTop - before.fromTop)).toBeLessThan(5);
+    await pill.click();
+    await expect.poll(async () => (await position()).fromBottom).toBeLessThan(5);
+    expect(await pill.isVisible()).toBe(false);
+
+    // Edit and delete my own message; the other members see both.
+    const box = page.getByLabel("Write a message");
+    await box.fill("Yo llevo a dos, salgo a las 21hs");
+    await box.press("Enter");
+    await expect.poll(() => receipt(page), { timeout: 10_000 }).toMatch(/Sent|Seen/);
+    await page.getByRole("button", { name: "Edit your message" }).last().click();
+    const editor = page.getByLabel("Edit your message");
+    await editor.fill("Yo llevo a tres, salgo a las 21 h");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => bodies(page), { timeout: 10_000 }).toContain("Yo llevo a tres, salgo a las 21 h");
+    expect(await logText(page)).toContain("edited");
+    page.once("dialog", (dialog) => void dialog.accept());
+    await page.getByRole("button", { name: "Delete your message" }).last().click();
+    await expect.poll(() => logText(page), { timeout: 10_000 }).toContain("Message deleted");
+    const history = await apiCall<{ data: { body: string | null; editedAt: string | null; deletedAt: string | null }[] }>(`/conversations/${conversationId}/messages?limit=3`, { token: carla.accessToken });
+    expect(history.body.data.at(-1)).toMatchObject({ body: null });
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+    await page.context().close();
+  });
+});
+
