@@ -68,7 +68,8 @@ export function loadOutbox(storage: OutboxStorage | null, key: string): OutboxEn
       (e): e is OutboxEntry =>
         typeof e === "object" && e !== null && typeof e.clientId === "string" && CLIENT_ID.test(e.clientId) && typeof e.body === "string" && typeof e.createdAt === "number",
     )
-    .map((e): OutboxEntry => ({ clientId: e.clientId, body: e.body, createdAt: e.createdAt, state: e.state === "failed" ? "failed" : "pending", ...(e.error ? { error: String(e.error) } : {}) }))
+    // A new page tries everything again (same clientId: what was stored is only acknowledged).
+    .map((e): OutboxEntry => ({ clientId: e.clientId, body: e.body, createdAt: e.createdAt, state: "pending" }))
     .sort((a, b) => a.createdAt - b.createdAt);
 }
 

@@ -58,7 +58,7 @@ describe("the outbox in storage", () => {
     ]);
     expect(loadOutbox(storage, key)).toEqual([
       { clientId: "a", body: "first", createdAt: 1, state: "pending" },
-      { clientId: "b", body: "second", createdAt: 2, state: "failed", error: "Rate limited." },
+      { clientId: "b", body: "second", createdAt: 2, state: "pending" },
     ]);
     saveOutbox(storage, key, []);
     expect(storage.data.has(key)).toBe(false);
