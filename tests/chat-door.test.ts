@@ -289,6 +289,17 @@ describe("through the door to the room (real WebSockets)", () => {
     again.close();
   });
 
+  it("once the other member deleted their account, the direct room can be read but takes no more messages", async () => {
+    const [ana, beto] = await Promise.all([dancer("ana"), dancer("beto")]);
+    const id = await directConversation(ana, beto);
+    await env.DB.prepare("DELETE FROM users WHERE id = ?").bind(beto.user.id).run();
+    const a = await openChat(ana, id);
+    await a.next("ready");
+    a.send({ type: "send", clientId: "into-the-void", body: "¿Estás?" });
+    expect(await a.next("error")).toMatchObject({ code: "not_allowed", clientId: "into-the-void" });
+    a.close();
+  });
+
   it("a member removed while connected is not let back in with a new ticket", async () => {
     const [ana, beto] = await Promise.all([dancer("ana"), dancer("beto")]);
     const id = await groupConversation(ana, [beto]);

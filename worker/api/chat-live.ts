@@ -7,7 +7,7 @@ import { log } from "../lib/log";
 import { problemResponse } from "../middleware/problem";
 import { ticketSchema } from "../schemas/conversations";
 import { issueTicket, redeemTicket } from "../services/chat-tickets";
-import { canSendIn, chatRoom } from "../services/conversation-access";
+import { chatRoom, sendingRefusal } from "../services/conversation-access";
 import { apiRouter } from "./router";
 import { problem, problemResponses } from "./responses";
 
@@ -76,7 +76,7 @@ export async function chatLive(c: Context<AppEnv>): Promise<Response> {
 
   const room = chatRoom(c.env, conversation.id);
   // A block sync that went missing heals here: the room hears the current answer on every connect.
-  if (conversation.type === "direct") await room.setSendingAllowed(await canSendIn(c.var.ctx, conversation, userId));
+  if (conversation.type === "direct") await room.setSendingAllowed((await sendingRefusal(c.var.ctx, conversation, userId)) === null);
   const target = new URL(`https://chat-room/ws/conversations/${conversation.id}`);
   if (since !== undefined) target.searchParams.set("since", String(since));
   const upgraded = await room.fetch(

@@ -4,7 +4,7 @@ import type { Ctx } from "../env";
 import { Forbidden, TooManyRequests, Unauthorized } from "../errors";
 import { randomToken, sha256Hex } from "../lib/tokens";
 import type { TicketDto } from "../schemas/conversations";
-import { loadConversation, membershipOf, requireConversationMember } from "./conversation-access";
+import { loadConversation, membershipOf, requireRoomAccess } from "./conversation-access";
 
 /**
  * WebSocket tickets for chat rooms. A browser cannot put a header on a WebSocket, so a
@@ -35,23 +35,9 @@ export function chatSocketPath(conversationId: string, ticket: string): string {
   return `/ws/conversations/${encodeURIComponent(conversationId)}?ticket=${encodeURIComponent(ticket)}`;
 }
 
-/**
- * Whether `userId` may be in the event room of `eventId` now: a `going` RSVP on any
- * occurrence of the event, or being one of its organizers.
- */
-export async function eligibleForEventRoom(ctx: Ctx, eventId: string, userId: string): Promise<boolean> {
-  const row = await ctx.db.get<{ one: number }>(sql`SELECT 1 AS one WHERE
-      EXISTS (SELECT 1 FROM event_organizers WHERE event_id = ${eventId} AND user_id = ${userId})
-      OR EXISTS (SELECT 1 FROM rsvps WHERE event_id = ${eventId} AND user_id = ${userId} AND status = 'going')`);
-  return row !== undefined && row !== null;
-}
-
 /** Issues a ticket for the signed-in member to open this conversation's room. 401/403/404/429. */
 export async function issueTicket(ctx: Ctx, conversationId: string, now = Date.now()): Promise<TicketDto> {
-  const { me, conversation } = await requireConversationMember(ctx, conversationId);
-  if (conversation.type === "event" && conversation.eventId && !(await eligibleForEventRoom(ctx, conversation.eventId, me.id))) {
-    throw new Forbidden("This event's room is for its going attendees and organizers: RSVP as going to open it.");
-  }
+  const { me, conversation } = await requireRoomAccess(ctx, conversationId);
   const ticket = randomToken();
   const expiresAt = now + TICKET_TTL_MS;
   // One statement: the cap holds even when a member's tabs ask at the same moment. The count

@@ -1,10 +1,9 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { conversationMembers, conversations, type Conversation, type ConversationMember } from "../../db/schema";
 import type { ChatRoom } from "../../durable-objects/chat-room";
 import type { CurrentUser, Ctx, Env } from "../env";
 import { Forbidden, NotFound } from "../errors";
 import { UUID_PATTERN } from "../lib/ids";
-import { blockedEitherWay } from "./audience";
 import { requireSignedIn } from "./users";
 
 /**
@@ -51,6 +50,29 @@ export async function requireConversationMember(ctx: Ctx, conversationId: string
   return { me, conversation, membership };
 }
 
+export const EVENT_ROOM_ELIGIBILITY = "This event's room is for its going attendees and organizers: RSVP as going to any of its dates to join.";
+
+/** A `going` RSVP on any occurrence, or being one of the event's organizers. */
+export async function eventRoomEligible(ctx: Ctx, eventId: string, userId: string): Promise<boolean> {
+  const row = await ctx.db.get<{ ok: number }>(sql`SELECT (
+      EXISTS (SELECT 1 FROM event_organizers WHERE event_id = ${eventId} AND user_id = ${userId})
+      OR EXISTS (SELECT 1 FROM rsvps WHERE user_id = ${userId} AND event_id = ${eventId} AND status = 'going')) AS ok`);
+  return row?.ok === 1;
+}
+
+/**
+ * A member who may use the room now (history, sending, a socket ticket): event rooms also
+ * re-check that they still go to the event or organize it (403 otherwise).
+ */
+export async function requireRoomAccess(ctx: Ctx, conversationId: string): Promise<MemberAccess> {
+  const access = await requireConversationMember(ctx, conversationId);
+  const { conversation, me } = access;
+  if (conversation.type === "event" && conversation.eventId && !(await eventRoomEligible(ctx, conversation.eventId, me.id))) {
+    throw new Forbidden(EVENT_ROOM_ELIGIBILITY);
+  }
+  return access;
+}
+
 /** The other member of a direct conversation (from its pair key). */
 export function directPartnerId(conversation: Conversation, myId: string): string | null {
   if (conversation.type !== "direct" || !conversation.directKey) return null;
@@ -63,11 +85,18 @@ export function directKeyOf(a: string, b: string): string {
   return a < b ? `${a}:${b}` : `${b}:${a}`;
 }
 
-/** Whether `userId` may send in this conversation now: only a block between a direct pair stops it. */
-export async function canSendIn(ctx: Ctx, conversation: Conversation, userId: string): Promise<boolean> {
+/**
+ * Why `userId` cannot send in this conversation now, or null when they can. Only direct
+ * conversations refuse: across a block, or once the other member deleted their account.
+ */
+export async function sendingRefusal(ctx: Ctx, conversation: Conversation, userId: string): Promise<string | null> {
   const partner = directPartnerId(conversation, userId);
-  if (partner === null) return true;
-  return !(await blockedEitherWay(ctx, userId, partner));
+  if (partner === null) return null;
+  const row = await ctx.db.get<{ present: number; blocked: number }>(sql`SELECT
+      EXISTS (SELECT 1 FROM users WHERE id = ${partner}) AS present,
+      EXISTS (SELECT 1 FROM blocks WHERE (blocker_id = ${userId} AND blocked_id = ${partner}) OR (blocker_id = ${partner} AND blocked_id = ${userId})) AS blocked`);
+  if (row?.present !== 1) return "This member deleted their account: messages can no longer reach them.";
+  return row.blocked === 1 ? "You can't message this member." : null;
 }
 
 /** The conversation's ChatRoom Durable Object (one per conversation, named by its id). */

@@ -4,6 +4,7 @@ import { Conflict, Forbidden } from "../errors";
 import { uuidv7 } from "../lib/ids";
 import type { ConversationDto, EventRoomStatus } from "../schemas/conversations";
 import { requireVerifiedMember } from "./authorization";
+import { EVENT_ROOM_ELIGIBILITY, eventRoomEligible } from "./conversation-access";
 import { dtoFor } from "./conversation-views";
 import { loadEvent } from "./event-access";
 import { requireSignedIn } from "./users";
@@ -15,16 +16,6 @@ import { requireSignedIn } from "./users";
  * a member reads or sends (someone who stopped going keeps the room in their inbox, but
  * cannot read or write in it until they go again). A cancelled event's room takes nobody new.
  */
-
-export const EVENT_ROOM_ELIGIBILITY = "This event's room is for its going attendees and organizers: RSVP as going to any of its dates to join.";
-
-/** A `going` RSVP on any occurrence, or being one of the event's organizers. */
-export async function eventRoomEligible(ctx: Ctx, eventId: string, userId: string): Promise<boolean> {
-  const row = await ctx.db.get<{ ok: number }>(sql`SELECT (
-      EXISTS (SELECT 1 FROM event_organizers WHERE event_id = ${eventId} AND user_id = ${userId})
-      OR EXISTS (SELECT 1 FROM rsvps WHERE user_id = ${userId} AND event_id = ${eventId} AND status = 'going')) AS ok`);
-  return row?.ok === 1;
-}
 
 /** Joins the event's room (making it on first use); joining again changes nothing. */
 export async function joinEventRoom(ctx: Ctx, eventId: string): Promise<ConversationDto> {

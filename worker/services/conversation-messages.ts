@@ -1,10 +1,8 @@
-import { sql } from "drizzle-orm";
 import type { ChatMessage } from "../../durable-objects/chat-protocol";
 import type { Ctx } from "../env";
 import { Forbidden, TooManyRequests } from "../errors";
 import type { HistoryQuery, MessagePage, SendMessageInput } from "../schemas/conversations";
-import { canSendIn, chatRoom, directPartnerId, requireConversationMember, type MemberAccess } from "./conversation-access";
-import { EVENT_ROOM_ELIGIBILITY, eventRoomEligible } from "./conversation-event-rooms";
+import { chatRoom, requireConversationMember, requireRoomAccess, sendingRefusal } from "./conversation-access";
 import { UnprocessableConversation } from "./conversation-views";
 
 /**
@@ -12,16 +10,6 @@ import { UnprocessableConversation } from "./conversation-views";
  * socket (and for tests). Access is checked here, in the Worker, before the room is asked;
  * the room stores, numbers, broadcasts and rate-limits exactly as for a WebSocket `send`.
  */
-
-/** A member who may use the room now: event rooms re-check that they still go to the event (or organize it). */
-async function requireRoomAccess(ctx: Ctx, conversationId: string): Promise<MemberAccess> {
-  const access = await requireConversationMember(ctx, conversationId);
-  const { conversation, me } = access;
-  if (conversation.type === "event" && conversation.eventId && !(await eventRoomEligible(ctx, conversation.eventId, me.id))) {
-    throw new Forbidden(EVENT_ROOM_ELIGIBILITY);
-  }
-  return access;
-}
 
 /** History, newest page first; each page oldest first. All history is visible to current members. */
 export async function listMessages(ctx: Ctx, id: string, query: HistoryQuery): Promise<MessagePage> {
@@ -33,12 +21,8 @@ export async function listMessages(ctx: Ctx, id: string, query: HistoryQuery): P
 
 export async function sendMessage(ctx: Ctx, id: string, input: SendMessageInput): Promise<{ seq: number; duplicate: boolean; message: ChatMessage }> {
   const { me, conversation } = await requireRoomAccess(ctx, id);
-  const partner = directPartnerId(conversation, me.id);
-  if (partner !== null) {
-    const present = await ctx.db.get<{ one: number }>(sql`SELECT 1 AS one FROM users WHERE id = ${partner}`);
-    if (!present) throw new Forbidden("This member deleted their account: messages can no longer reach them.");
-  }
-  if (!(await canSendIn(ctx, conversation, me.id))) throw new Forbidden("You can't message this member.");
+  const refusal = await sendingRefusal(ctx, conversation, me.id);
+  if (refusal) throw new Forbidden(refusal);
   const outcome = await chatRoom(ctx.env, conversation.id).send({ conversationId: conversation.id, userId: me.id, clientId: input.clientId, body: input.body });
   if (outcome.ok) return { seq: outcome.seq, duplicate: outcome.duplicate, message: outcome.message };
   switch (outcome.code) {
