@@ -91,6 +91,8 @@ describe("two dancers chat live", () => {
     await b.getByRole("button", { name: "Send", exact: true }).click();
     await expect.poll(() => logText(a), { timeout: 10_000 }).toContain("Te espero");
     expect(await bodies(a)).toEqual(["¿Bailamos la tanda de <b>D'Arienzo</b>?", "¡Sí!\nTe espero"]);
+    // The open conversation's inbox line follows along.
+    await expect.poll(() => a.getByRole("list", { name: "Conversations" }).textContent(), { timeout: 5_000 }).toContain("Te espero");
     await expect.poll(() => receipt(b), { timeout: 10_000 }).toContain("Seen");
 
     // Beto drops offline; Ana writes twice meanwhile.
@@ -124,10 +126,10 @@ describe("two dancers chat live", () => {
     expect(await seriousViolations(a)).toEqual([]);
     expect(await seriousViolations(b)).toEqual([]);
     if (process.env.CHAT_SCREENSHOTS) {
-      await a.screenshot({ path: "/tmp/chat-1280.png", fullPage: false });
-      await b.screenshot({ path: "/tmp/chat-390.png", fullPage: false });
+      await a.screenshot({ path: "/tmp/chat-1280.png", fullPage: false, caret: "initial" });
+      await b.screenshot({ path: "/tmp/chat-390.png", fullPage: false, caret: "initial" });
       await b.goto("/messages");
-      await b.screenshot({ path: "/tmp/chat-390-inbox.png", fullPage: false });
+      await b.screenshot({ path: "/tmp/chat-390-inbox.png", fullPage: false, caret: "initial" });
     }
     for (const view of [anaView, betoView]) {
       // The offline stretch makes the browser log failed requests; nothing else may go wrong.

@@ -3,6 +3,7 @@ import type { ChatMessage } from "../../../durable-objects/chat-protocol";
 import type { ChatMember, ConversationDetailDto, MessagePage } from "../../../worker/schemas/conversations";
 import { applyFrame, ChatClient, mergeMessages, receiptFor, TYPING_SHOWN_MS, type ChatStatus, type OutboxEntry, type RoomState } from "../../lib/chat-client";
 import { ChatAvatar } from "./avatar";
+import { LAST_MESSAGE_EVENT, type LastMessageDetail } from "./inbox-item";
 import { Composer } from "./composer";
 import { MessageItems, type MessageActions } from "./message-list";
 import { TypingIndicator } from "./typing-indicator";
@@ -103,6 +104,13 @@ export function ConversationView({ conversation, myId, initial, clientId, live, 
     };
     // One connection per conversation page; `initial` is only the starting point.
   }, [conversation.id, live, myId]);
+
+  // The inbox beside the conversation shows its newest message as it arrives.
+  const newest = room.messages.at(-1);
+  useEffect(() => {
+    if (!hydrated || !newest) return;
+    window.dispatchEvent(new CustomEvent<LastMessageDetail>(LAST_MESSAGE_EVENT, { detail: { conversationId: conversation.id, message: newest } }));
+  }, [hydrated, newest, conversation.id]);
 
   // Read receipts: whatever is on screen while the page is visible is read.
   useEffect(() => {
@@ -282,7 +290,15 @@ export function ConversationView({ conversation, myId, initial, clientId, live, 
         </p>
       )}
       <div className="relative min-h-0 flex-1">
-        <div ref={scroller} onScroll={onScroll} className="flex h-full flex-col-reverse overflow-y-auto px-3 py-2 [overflow-anchor:none] sm:px-4" tabIndex={-1}>
+        <div
+          ref={scroller}
+          onScroll={onScroll}
+          role="region"
+          aria-label="Message history"
+          // Focusable so the history scrolls with the keyboard too.
+          tabIndex={0}
+          className="flex h-full flex-col-reverse overflow-y-auto px-3 py-2 [overflow-anchor:none] focus-visible:outline focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-tango-600 sm:px-4"
+        >
           <div>
             {nextBefore !== null && oldest !== undefined ? (
               <p className="py-2 text-center">

@@ -1,3 +1,5 @@
+import { useEffect, useState } from "react";
+import type { ChatMessage } from "../../../durable-objects/chat-protocol";
 import type { ConversationDto } from "../../../worker/schemas/conversations";
 import { ChatAvatar } from "./avatar";
 import { countLabel, fullTime, previewText, relativeTime } from "./format";
@@ -8,7 +10,9 @@ const TYPE_LABELS = { direct: "Direct message", group: "Group", event: "Event ch
 export function InboxItem({ conversation, myId, now, current }: { conversation: ConversationDto; myId: string; now: number; current: boolean }) {
   // The open conversation is being read: its count is stale the moment the page shows.
   const unread = current ? 0 : conversation.unreadCount;
-  const when = conversation.lastMessage?.sentAt ?? conversation.lastActivityAt;
+  const live = useLiveLastMessage(conversation.id, current);
+  const shown: ConversationDto = live ? { ...conversation, lastMessage: { seq: live.seq, preview: live.body, senderId: live.senderId, sentAt: live.sentAt } } : conversation;
+  const when = shown.lastMessage?.sentAt ?? conversation.lastActivityAt;
   return (
     <li>
       <a
@@ -29,7 +33,7 @@ export function InboxItem({ conversation, myId, now, current }: { conversation: 
           <span className="flex items-center gap-2">
             <span className={`min-w-0 flex-1 truncate text-sm ${unread > 0 ? "text-ink" : "text-stone-600"}`}>
               <span className="sr-only">{TYPE_LABELS[conversation.type]}. </span>
-              {previewText(conversation, myId)}
+              {previewText(shown, myId)}
             </span>
             {conversation.muted && (
               <svg role="img" aria-label="Muted" viewBox="0 0 24 24" className="h-4 w-4 shrink-0 text-stone-500" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
@@ -49,4 +53,23 @@ export function InboxItem({ conversation, myId, now, current }: { conversation: 
       </a>
     </li>
   );
+}
+
+/** The event the open conversation's view sends when its newest message changes. */
+export const LAST_MESSAGE_EVENT = "mt:chat-last-message";
+export type LastMessageDetail = { conversationId: string; message: ChatMessage };
+
+/** The open conversation's line follows its live newest message (other lines refresh on navigation). */
+function useLiveLastMessage(conversationId: string, current: boolean): ChatMessage | null {
+  const [last, setLast] = useState<ChatMessage | null>(null);
+  useEffect(() => {
+    if (!current) return;
+    const listener = (event: Event) => {
+      const detail = (event as CustomEvent<LastMessageDetail>).detail;
+      if (detail?.conversationId === conversationId) setLast(detail.message);
+    };
+    window.addEventListener(LAST_MESSAGE_EVENT, listener);
+    return () => window.removeEventListener(LAST_MESSAGE_EVENT, listener);
+  }, [conversationId, current]);
+  return current ? last : null;
 }
