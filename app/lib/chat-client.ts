@@ -207,6 +207,8 @@ export class ChatClient {
   /** When each pending clientId was last written to an open socket. */
   private sentAt = new Map<string, number>();
   private ops = new Map<string, SentOp>();
+  /** Every clientId this tab's outbox has held: the others in storage belong to another tab. */
+  private known = new Set<string>();
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private pingTimer: ReturnType<typeof setInterval> | undefined;
   private pongTimer: ReturnType<typeof setTimeout> | undefined;
@@ -221,6 +223,7 @@ export class ChatClient {
     this.key = outboxKey(options.userId, options.conversationId);
     this.storage = options.storage === undefined ? safeLocalStorage() : options.storage;
     this.outbox = loadOutbox(this.storage, this.key);
+    for (const entry of this.outbox) this.known.add(entry.clientId);
   }
 
   /** Opens the connection and follows the page's lifecycle (online, waking up). */
@@ -333,7 +336,11 @@ export class ChatClient {
 
   private setOutbox(entries: OutboxEntry[]): void {
     this.outbox = entries;
-    saveOutbox(this.storage, this.key, entries);
+    for (const entry of entries) this.known.add(entry.clientId);
+    // Another tab of the same conversation shares the key: keep the entries it wrote, which
+    // this tab never had, so neither tab's save drops the other's unsent messages.
+    const others = loadOutbox(this.storage, this.key).filter((entry) => !this.known.has(entry.clientId));
+    saveOutbox(this.storage, this.key, [...entries, ...others].sort((a, b) => a.createdAt - b.createdAt));
     this.options.onOutbox(entries);
   }
 

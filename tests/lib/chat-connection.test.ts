@@ -196,6 +196,25 @@ describe("the chat connection", () => {
     chat.client.stop();
   });
 
+  it("never drops what another tab of the same conversation has waiting in the shared outbox", async () => {
+    const storage = memoryStorage();
+    const key = outboxKey("me", CONVERSATION);
+    const tab = setup(0, storage);
+    tab.client.start();
+    // Another tab writes while this one is open, offline.
+    const other = [{ clientId: "other-tab-1", body: "desde la otra pestaña", createdAt: 1, state: "pending" }];
+    storage.setItem(key, JSON.stringify(other));
+    const mine = tab.client.send("desde esta pestaña");
+    const stored = () => (JSON.parse(storage.getItem(key) ?? "[]") as { clientId: string }[]).map((e) => e.clientId);
+    expect(stored()).toEqual(["other-tab-1", mine]);
+    await settle();
+    tab.socket().open();
+    tab.socket().receive({ type: "ack", clientId: mine, seq: 1 });
+    // Mine is gone once stored; the other tab's stays until that tab (or a reload) sends it.
+    expect(stored()).toEqual(["other-tab-1"]);
+    tab.client.stop();
+  });
+
   it("reconnects at once when the network comes back, instead of waiting out the back-off", async () => {
     const chat = setup();
     chat.client.start();
