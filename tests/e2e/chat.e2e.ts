@@ -211,3 +211,46 @@ describe("a long group conversation", () => {
   });
 });
 
+describe("a message the room refuses", () => {
+  it("shows Failed with the reason, survives a reload, can be retried or discarded, and sends once allowed again", async () => {
+    const [ana, carla] = await Promise.all([journeyAccount("ana", "Ana Abrazo", { verified: true }), journeyAccount("carla", "Carla Cabeceo", { verified: true })]);
+    const started = await apiCall<{ id: string }>("/conversations", { method: "POST", token: ana.accessToken, json: { type: "direct", with: carla.handle } });
+    expect(started.status).toBeLessThan(300);
+    const { page, errors } = await signedInPage(browser(), ana.email, `/messages/${started.body.id}`, 390);
+    await expect.poll(() => status(page), { timeout: 15_000 }).toBe("live");
+
+    // Carla blocks Ana while Ana's page is open: the room refuses Ana's next message.
+    expect((await apiCall(`/users/${ana.handle}/block`, { method: "POST", token: carla.accessToken })).status).toBeLessThan(300);
+    const box = page.getByLabel("Write a message");
+    await box.fill("¿Seguimos en pie para el sábado?");
+    await box.press("Enter");
+    const state = () => page.getByTestId("pending-state").last().textContent({ timeout: 1_000 }).catch(() => null);
+    await expect.poll(state, { timeout: 10_000 }).toContain("Failed");
+    expect(await state()).toContain("cannot be sent");
+    await page.getByRole("button", { name: "Retry" }).click();
+    await expect.poll(state, { timeout: 10_000 }).toContain("Failed");
+
+    // Nothing written is lost on reload: the outbox comes back and is tried again.
+    await page.reload();
+    await expect.poll(() => status(page), { timeout: 15_000 }).toBe("live");
+    await expect.poll(() => bodies(page), { timeout: 10_000 }).toEqual(["¿Seguimos en pie para el sábado?"]);
+    await expect.poll(state, { timeout: 10_000 }).toContain("Failed");
+    await page.getByRole("button", { name: "Discard" }).click();
+    await expect.poll(() => page.getByTestId("pending-state").count()).toBe(0);
+
+    // The reloaded page knows about the block: no composer, and it says why.
+    expect(await page.getByText("You can't send messages in this conversation.").isVisible()).toBe(true);
+
+    // Unblocked: the next message goes through.
+    expect((await apiCall(`/users/${ana.handle}/block`, { method: "DELETE", token: carla.accessToken })).status).toBeLessThan(300);
+    await page.reload();
+    await expect.poll(() => status(page), { timeout: 15_000 }).toBe("live");
+    await box.fill("Ahora sí");
+    await box.press("Enter");
+    await expect.poll(() => receipt(page), { timeout: 10_000 }).toBe("· Sent");
+    expect(await bodies(page)).toEqual(["Ahora sí"]);
+    expect(errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+    await page.context().close();
+  });
+});
+
