@@ -20,7 +20,8 @@
  *  3. throughput: sends for SUSTAIN_SECONDS as fast as acks allow with WINDOW messages in
  *     flight, then counts the messages every member received per second, from the first
  *     send to the last member's last delivery;
- *  4. closes every socket.
+ *  4. closes every socket, and waits until the worker answers hello world promptly again
+ *     (reported as "settle": a room keeps working after its members leave).
  * The bench worker runs with RATE_LIMIT_CHAT_SEND raised (CHAT_BENCH_VARS): one sender
  * sends far more than the 30 per 30 s a member may. Nothing here asserts a duration.
  */
@@ -44,6 +45,11 @@ const CONNECT_TIMEOUT_MS = 30_000;
 /** A fan-out not complete after this long counts its missing deliveries as lost. */
 const DELIVERY_TIMEOUT_MS = 15_000;
 const TICKET_LIFETIME_MS = 30 * 60_000;
+/** After a room's sockets closed, how long to wait at most for the worker to answer promptly again. */
+const SETTLE_TIMEOUT_MS = 120_000;
+/** "Promptly": hello world within this long, three times in a row. */
+const SETTLED_HELLO_MS = 250;
+const PRESENCE_PREFIX = Buffer.from('{"type":"presence"');
 /** Title of the bench's conversations; the next run deletes them by it. */
 const BENCH_TITLE_PREFIX = "Bench fan-out";
 
@@ -167,11 +173,12 @@ function connect(wsBase: string, conversationId: string, seat: Seat): Promise<Pe
     });
     socket.on("message", (data, isBinary) => {
       const at = performance.now();
-      if (isBinary) return;
-      const text = data.toString();
-      // Presence lists every online member and goes to everyone on each join: not parsing
-      // them keeps this process's own work out of the latencies it measures.
-      if (text === "pong" || text.startsWith('{"type":"presence"')) return;
+      if (isBinary || !Buffer.isBuffer(data)) return;
+      // Presence lists every online member and goes to everyone on each join and leave: not
+      // even decoding them keeps this process's own work out of the latencies it measures.
+      if (data.subarray(0, PRESENCE_PREFIX.length).equals(PRESENCE_PREFIX)) return;
+      const text = data.toString("utf8");
+      if (text === "pong") return;
       let frame: Frame;
       try {
         frame = JSON.parse(text) as Frame;
@@ -334,6 +341,8 @@ export interface ChatRoomResult {
   failure?: string;
   /** Seconds until every socket of the room had its `ready`. */
   connectSeconds: number;
+  /** Seconds after the last socket closed until the worker answered hello world promptly again. */
+  settleSeconds: number;
   latency: {
     messages: number;
     /** One per (message, receiving member). */
@@ -364,6 +373,7 @@ function failed(members: number, failure: string, errors: string[] = []): ChatRo
     members,
     failure,
     connectSeconds: NaN,
+    settleSeconds: NaN,
     latency: { messages: 0, samples: 0, p50Ms: NaN, p99Ms: NaN, maxMs: NaN },
     sustained: { window: WINDOW, sent: 0, delivered: 0, seconds: NaN, messagesPerSecond: NaN, deliveriesPerSecond: NaN },
     lost: 0,
@@ -400,6 +410,7 @@ async function measureRoom(wsBase: string, room: ChatRoomPlan): Promise<ChatRoom
     return {
       members: room.size,
       connectSeconds,
+      settleSeconds: NaN,
       latency: { messages, samples: latencies.length, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), maxMs: latencies[latencies.length - 1]! },
       sustained: { window: WINDOW, ...sustained, messagesPerSecond, deliveriesPerSecond: messagesPerSecond * room.size },
       lost,
@@ -408,6 +419,29 @@ async function measureRoom(wsBase: string, room: ChatRoomPlan): Promise<ChatRoom
   } finally {
     await closeAll(peers);
   }
+}
+
+/**
+ * Waits until the worker answers hello world promptly three times in a row (or SETTLE_TIMEOUT_MS)
+ * and answers how long that took: the room goes on working after its sockets closed (each
+ * leave tells everyone still there who is online), and neither the next room nor the closing
+ * hello-world measurement should pay for it.
+ */
+async function settle(baseUrl: string): Promise<number> {
+  const started = performance.now();
+  let prompt = 0;
+  while (prompt < 3 && performance.now() - started < SETTLE_TIMEOUT_MS) {
+    const asked = performance.now();
+    try {
+      const res = await fetch(`${baseUrl}/api/hello`, { signal: AbortSignal.timeout(5000) });
+      await res.arrayBuffer();
+      prompt = res.ok && performance.now() - asked < SETTLED_HELLO_MS ? prompt + 1 : 0;
+    } catch {
+      prompt = 0;
+    }
+    if (prompt < 3) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return (performance.now() - started) / 1000;
 }
 
 /**
@@ -420,11 +454,13 @@ export async function runChatBench(baseUrl: string, plan: ChatBenchPlan, log: (l
   const results: ChatRoomResult[] = [];
   for (const room of plan.rooms) {
     const result = await measureRoom(wsBase, room);
+    result.settleSeconds = await settle(baseUrl);
     log(
       result.failure
         ? `  chat fan-out to ${room.size}: FAILED, ${result.failure}`
         : `  chat fan-out to ${room.size}: ${result.connectSeconds.toFixed(1)} s to connect, p50 ${result.latency.p50Ms.toFixed(1)} ms, ` +
             `p99 ${result.latency.p99Ms.toFixed(1)} ms, ${result.sustained.messagesPerSecond.toFixed(0)} msg/s sustained` +
+            `, ${result.settleSeconds.toFixed(1)} s to settle after closing` +
             `${result.lost ? `, ${result.lost} deliveries lost` : ""}${result.errors.length ? `, errors: ${result.errors.join("; ")}` : ""}`,
     );
     results.push(result);
@@ -454,13 +490,14 @@ export function chatWithRatios(results: ChatRoomResult[], hello: { p50Ms: number
 }
 
 export function formatChatTable(rows: ChatRatioRow[]): string {
-  const header = ["chat room", "connect s", "messages", "p50 ms", "p99 ms", "p50 ×hello", "p99 ×hello", "msg/s sustained", "deliveries/s", "lost", "errors"];
+  const header = ["chat room", "connect s", "settle s", "messages", "p50 ms", "p99 ms", "p50 ×hello", "p99 ×hello", "msg/s sustained", "deliveries/s", "lost", "errors"];
   const body = rows.map((r) =>
     r.failure
       ? [`1 sender → ${r.members} members`, "FAILED", ...header.slice(2).map(() => "-")]
       : [
           `1 sender → ${r.members} members`,
           r.connectSeconds.toFixed(1),
+          r.settleSeconds.toFixed(1),
           String(r.latency.messages),
           r.latency.p50Ms.toFixed(2),
           r.latency.p99Ms.toFixed(2),

@@ -160,7 +160,8 @@ if (chatRows.length > 0) {
   console.log(`${formatChatTable(chatRows)}\n`);
   console.log(
     "Chat latency: send → `message` frame on each member's socket (one process, one clock); ×hello divides by hello world's p50/p99 of this run.\n" +
-      `Sustained: messages every member received per second, the sender keeping ${chatRows[0]!.sustained.window} unacked in flight. RATE_LIMIT_CHAT_SEND=${CHAT_BENCH_VARS.RATE_LIMIT_CHAT_SEND} for this worker.\n`,
+      `Sustained: messages every member received per second, the sender keeping ${chatRows[0]!.sustained.window} unacked in flight. RATE_LIMIT_CHAT_SEND=${CHAT_BENCH_VARS.RATE_LIMIT_CHAT_SEND} for this worker.\n` +
+      "Connect: until every member's socket had its `ready`; settle: after the sockets closed, until hello world answered promptly again.\n",
   );
 }
 console.log(
