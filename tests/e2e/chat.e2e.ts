@@ -1,8 +1,7 @@
-import { AxeBuilder } from "@axe-core/playwright";
-import type { Browser, Page } from "playwright-core";
-import { beforeAll, describe, expect, inject, it } from "vitest";
-import { JOURNEY_PASSWORD, apiCall, journeyAccount } from "./api";
-import { useBrowser } from "./browser";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { apiCall, journeyAccount } from "./api";
+import { seriousViolations, signedInPage, useBrowser } from "./browser";
 
 /**
  * Two members chat in two browser contexts (separate cookies, separate sockets): typing,
@@ -11,24 +10,7 @@ import { useBrowser } from "./browser";
  * is delivered after the reconnect. CHAT_SCREENSHOTS=1 also saves /tmp/chat-1280.png and /tmp/chat-390.png.
  */
 
-const baseURL = inject("baseURL");
 const browser = useBrowser();
-
-async function signedInPage(b: Browser, email: string, redirectTo: string, width = 1280): Promise<{ page: Page; errors: string[] }> {
-  const context = await b.newContext({ baseURL, viewport: { width, height: 900 } });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("console", (msg) => {
-    if (msg.type() === "error") errors.push(msg.text());
-  });
-  page.on("pageerror", (error) => errors.push(error.message));
-  await page.goto(`/login?redirectTo=${encodeURIComponent(redirectTo)}`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(JOURNEY_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL((url) => url.pathname === redirectTo.split("?")[0]);
-  return { page, errors };
-}
 
 const status = (page: Page) => page.locator("[data-status]").getAttribute("data-status");
 const log = (page: Page) => page.getByRole("log");
@@ -36,11 +18,6 @@ const logText = (page: Page) => log(page).textContent();
 const receipt = (page: Page) => page.getByTestId("receipt").last().textContent({ timeout: 500 }).catch(() => null);
 /** The bodies in the log, oldest first (pending ones included). */
 const bodies = (page: Page) => log(page).locator("li p.whitespace-pre-wrap").allTextContents();
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
-}
 
 describe("two dancers chat live", () => {
   let ana: Awaited<ReturnType<typeof journeyAccount>>;

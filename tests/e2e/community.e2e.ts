@@ -1,33 +1,9 @@
-import { AxeBuilder } from "@axe-core/playwright";
-import type { Browser, Page } from "playwright-core";
-import { beforeAll, describe, expect, inject, it } from "vitest";
-import { JOURNEY_PASSWORD, apiCall, journeyAccount } from "./api";
-import { useBrowser } from "./browser";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { apiCall, journeyAccount } from "./api";
+import { seriousViolations, signedInPage, useBrowser } from "./browser";
 
-const baseURL = inject("baseURL");
 const browser = useBrowser();
-
-/** A signed-in page of its own (separate cookies), collecting console errors. */
-async function signedInPage(b: Browser, email: string, redirectTo: string, width = 1280): Promise<{ page: Page; errors: string[] }> {
-  const context = await b.newContext({ baseURL, viewport: { width, height: 900 } });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("console", (msg) => {
-    if (msg.type() === "error") errors.push(msg.text());
-  });
-  page.on("pageerror", (error) => errors.push(error.message));
-  await page.goto(`/login?redirectTo=${encodeURIComponent(redirectTo)}`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(JOURNEY_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL((url) => url.pathname === redirectTo.split("?")[0]);
-  return { page, errors };
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
-}
 
 const unread = (page: Page) => page.getByTestId("unread-count").textContent({ timeout: 1_000 }).catch(() => null);
 
