@@ -4,7 +4,7 @@ import { SiteFooter } from "./components/site-footer";
 import { SiteHeader } from "./components/site-header";
 import { serverContext } from "./server-context";
 import { unreadCountFor } from "../worker/services/notifications";
-import { unreadConversationCount } from "./lib/chat-forms.server";
+import { unreadConversationCount } from "../worker/services/conversations";
 import stylesheet from "./app.css?url";
 
 export const links: Route.LinksFunction = () => [
@@ -17,7 +17,7 @@ export async function loader({ context }: Route.LoaderArgs) {
   const viewer = ctx.user ? { handle: ctx.user.handle, displayName: ctx.user.displayName, emailVerified: ctx.user.emailVerified } : null;
   // The bell's number: one bounded COUNT on notifications_unread_idx; a failure never breaks a page.
   // The Messages badge: conversations with unread messages (one COUNT over the member's own index range).
-  const [unreadCount, messagesUnread] = ctx.user ? await Promise.all([unreadCountFor(ctx, ctx.user.id).catch(() => 0), unreadConversationCount(ctx)]) : [0, 0];
+  const [unreadCount, messagesUnread] = ctx.user ? await Promise.all([unreadCountFor(ctx, ctx.user.id).catch(() => 0), unreadConversationCount(ctx, ctx.user.id).catch(() => 0)]) : [0, 0];
   return { nonce, viewer, unreadCount, messagesUnread };
 }
 

@@ -3,7 +3,6 @@ import type { Route } from "./+types/people.$handle";
 import { FollowButton } from "../components/follow-button";
 import { FormAlert } from "../components/form-field";
 import { MemberList } from "../components/member-list";
-import { canMessage } from "../lib/chat-forms.server";
 import { ProfilePosts } from "../components/profile-posts";
 import { profilePostsPage } from "../lib/post-form.server";
 import { externalHref, SOCIAL_NETWORK_LABELS } from "../lib/social-links";
@@ -11,7 +10,7 @@ import { serverContext } from "../server-context";
 import { DomainError } from "../../worker/errors";
 import { handleSchema } from "../../worker/schemas/auth";
 import { socialNetworks } from "../../worker/schemas/social-networks";
-import { startConversation } from "../../worker/services/conversations";
+import { canMessage, startConversation } from "../../worker/services/conversations";
 import { block, follow, listMyBlocks, listMyMutes, mute, unblock, unfollow, unmute } from "../../worker/services/social-graph";
 import { getPublicProfile } from "../../worker/services/users";
 

@@ -151,14 +151,33 @@ export async function listInbox(ctx: Ctx, query: InboxQuery): Promise<InboxPage>
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, inboxCursor);
   if (query.cursor !== undefined && !after) throw Invalid.field("cursor", "cursor is not a cursor this API issued");
   const where = after ? sql`(c.last_activity_at < ${after.at} OR (c.last_activity_at = ${after.at} AND c.id < ${after.id}))` : sql`1 = 1`;
-  const [lines, unread] = await Promise.all([
-    conversationLines(ctx, me.id, where, query.limit + 1),
-    ctx.db.get<{ n: number }>(sql`
-      SELECT count(*) AS n FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
-       WHERE m.user_id = ${me.id} AND m.muted = 0 AND c.message_count > m.read_count`),
-  ]);
+  const [lines, unreadConversations] = await Promise.all([conversationLines(ctx, me.id, where, query.limit + 1), unreadConversationCount(ctx, me.id)]);
   const { page, nextCursor } = keysetPage(lines, query.limit, (last) => ({ at: last.lastActivityAt, id: last.id }));
-  return { data: page.map(toConversationDto), nextCursor, unreadConversations: unread?.n ?? 0 };
+  return { data: page.map(toConversationDto), nextCursor, unreadConversations };
+}
+
+/**
+ * How many of the member's conversations have unread messages, muted ones left out: the
+ * inbox's `unreadConversations` and the header's Messages badge. Reads the member's own
+ * range of conversation_members_user_idx.
+ */
+export async function unreadConversationCount(ctx: Ctx, userId: string): Promise<number> {
+  const row = await ctx.db.get<{ n: number }>(sql`
+    SELECT count(*) AS n FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
+     WHERE m.user_id = ${userId} AND m.muted = 0 AND c.message_count > m.read_count`);
+  return row?.n ?? 0;
+}
+
+/**
+ * Whether the signed-in member may start a direct conversation with the member `handle` (the
+ * profile's Message button): not themself, a confirmed email, and no block either way.
+ * startConversation checks the same again.
+ */
+export async function canMessage(ctx: Ctx, handle: string): Promise<boolean> {
+  const me = ctx.user;
+  if (!me || !me.emailVerified || me.handle === handle) return false;
+  const row = await ctx.db.get<{ id: string }>(sql`SELECT id FROM users WHERE handle = ${handle}`);
+  return row !== undefined && !(await blockedEitherWay(ctx, me.id, row.id));
 }
 
 export async function getConversation(ctx: Ctx, id: string): Promise<ConversationDetailDto> {
