@@ -1,13 +1,12 @@
 import type { Route } from "./+types/coming-soon";
 
 const SECTIONS: Record<string, { title: string; blurb: string }> = {
-  messages: { title: "Messages", blurb: "Chat with dancers and organizers in real time." },
   housing: { title: "Housing", blurb: "Find a bed with a local host when you travel to a festival." },
 };
 
 export function loader({ request }: Route.LoaderArgs) {
   const section = new URL(request.url).pathname.replace(/^\/+|\/+$/g, "");
-  return SECTIONS[section] ?? SECTIONS.messages!;
+  return SECTIONS[section] ?? SECTIONS.housing!;
 }
 
 export function meta({ loaderData: data }: Route.MetaArgs) {
