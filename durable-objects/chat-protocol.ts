@@ -94,5 +94,17 @@ export type SendOutcome =
   | { ok: true; seq: number; duplicate: boolean; message: ChatMessage }
   | { ok: false; code: Extract<ErrorCode, "invalid_body" | "rate_limited" | "not_allowed">; message: string; retryAfterSeconds?: number };
 
+/**
+ * What `ChatRoom.edit()` and `ChatRoom.remove()` answer, and what an `edit` or `delete` frame
+ * gets as frames (ack or error). `seq` is the edit or delete event's own seq; `message` is the
+ * changed message as it reads now (a deletion: body null, deletedAt set).
+ * `not_found`: no message with that seq (an edit or delete event's seq is not a message), or it
+ * was deleted. `forbidden`: someone else's message. `not_allowed`: sending is closed (edits only;
+ * deleting your own words stays possible across a block).
+ */
+export type ChangeOutcome =
+  | { ok: true; seq: number; message: ChatMessage }
+  | { ok: false; code: Extract<ErrorCode, "invalid_body" | "rate_limited" | "not_allowed" | "not_found" | "forbidden">; message: string; retryAfterSeconds?: number };
+
 /** Headers the Worker sets on the upgrade it forwards, after checking the ticket and membership. */
 export const ROOM_HEADERS = { member: "X-Chat-Member", conversation: "X-Chat-Conversation" } as const;

@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../worker/env";
 import { log } from "../worker/lib/log";
 import { windowPolicy } from "../worker/lib/rate-limit-policies";
-import { CLOSE_CODES, IDLE_TIMEOUT_MS, messageBodyProblem, PING, PONG, ROOM_HEADERS, TYPING_THROTTLE_MS, type ChatMessage, type SendOutcome, type ServerFrame } from "./chat-protocol";
+import { CLOSE_CODES, IDLE_TIMEOUT_MS, messageBodyProblem, PING, PONG, ROOM_HEADERS, TYPING_THROTTLE_MS, type ChangeOutcome, type ChatMessage, type SendOutcome, type ServerFrame } from "./chat-protocol";
 import { RoomConnections } from "./chat-room-connections";
 import { parseClientFrame } from "./chat-room-frames";
 import { OUTBOX_RETRY_MS, RoomWriteBack } from "./chat-room-outbox";
@@ -15,6 +15,20 @@ export interface RoomSendInput {
   clientId: string;
   body: string;
 }
+
+/** An edit of one of the member's own messages (the HTTP API's door; a socket sends an `edit` frame). */
+export interface RoomEditInput {
+  conversationId: string;
+  userId: string;
+  /** Correlates the change; recorded on the edit event. */
+  clientId: string;
+  /** The message's seq. */
+  seq: number;
+  body: string;
+}
+
+/** A deletion of one of the member's own messages (a socket sends a `delete` frame). */
+export type RoomRemoveInput = Omit<RoomEditInput, "body">;
 
 export interface RoomHistory {
   /** Oldest first. */
@@ -73,9 +87,33 @@ export class ChatRoom extends DurableObject<Cloudflare.Env> {
   /** Stores and broadcasts one message, as a WebSocket `send` frame would (the HTTP API's door). */
   async send(input: RoomSendInput): Promise<SendOutcome> {
     this.bind(input.conversationId);
-    const problem = messageBodyProblem(input.body) ?? (CLIENT_ID.test(input.clientId) ? null : "clientId is 1–64 letters, digits, - and _.");
+    const problem = messageBodyProblem(input.body) ?? clientIdProblem(input.clientId);
     if (problem) return { ok: false, code: "invalid_body", message: problem };
     return this.acceptSend(input.userId, input.clientId, input.body, null);
+  }
+
+  /**
+   * Edits one of the member's own messages, as a WebSocket `edit` frame would: the same checks
+   * (own, not deleted, sending open), the same chat.send rate limit, the same broadcast to every
+   * socket. Answers the edit event's seq and the message as it reads now.
+   */
+  async edit(input: RoomEditInput): Promise<ChangeOutcome> {
+    this.bind(input.conversationId);
+    const problem = messageBodyProblem(input.body) ?? clientIdProblem(input.clientId);
+    if (problem) return { ok: false, code: "invalid_body", message: problem };
+    return this.acceptEdit(input.userId, input.clientId, input.seq, input.body, null);
+  }
+
+  /**
+   * Deletes one of the member's own messages, as a WebSocket `delete` frame would: it stays in
+   * the history as a tombstone. Allowed even when sending is closed (a block): your own words
+   * may always be taken back. Answers the delete event's seq and the tombstone.
+   */
+  async remove(input: RoomRemoveInput): Promise<ChangeOutcome> {
+    this.bind(input.conversationId);
+    const problem = clientIdProblem(input.clientId);
+    if (problem) return { ok: false, code: "invalid_body", message: problem };
+    return this.acceptDelete(input.userId, input.clientId, input.seq, null);
   }
 
   /** Messages older than `before` (or the newest), at most `limit`, oldest first. */
@@ -165,9 +203,9 @@ export class ChatRoom extends DurableObject<Cloudflare.Env> {
           this.acceptRead(att.userId, frame.seq, ws);
           return;
         case "edit":
-          return await this.acceptEdit(att.userId, frame.clientId, frame.seq, frame.body, ws);
+          return this.refuseOn(ws, frame.clientId, await this.acceptEdit(att.userId, frame.clientId, frame.seq, frame.body, ws));
         case "delete":
-          return await this.inLane(att.userId, async () => this.acceptDelete(att.userId, frame.clientId, frame.seq, ws));
+          return this.refuseOn(ws, frame.clientId, await this.acceptDelete(att.userId, frame.clientId, frame.seq, ws));
       }
     } catch (error) {
       // Never out of the handler: the tab gets an error frame, the log gets the cause.
@@ -267,54 +305,75 @@ export class ChatRoom extends DurableObject<Cloudflare.Env> {
     return this.store.readSeq(userId);
   }
 
-  /** The member's own, not deleted message `seq`, or the error frame that says why not. */
-  private ownMessage(userId: string, seq: number, clientId: string): ChatMessage | ServerFrame {
-    const message = this.store.message(seq);
-    if (!message || message.deletedAt !== null) return { type: "error", code: "not_found", message: `There is no message ${seq} to change.`, clientId };
-    if (message.senderId !== userId) return { type: "error", code: "forbidden", message: "You can only change your own messages.", clientId };
+  /** A refused edit or deletion, as the error frame the socket that asked gets (the ack went out with the broadcast). */
+  private refuseOn(ws: WebSocket, clientId: string, outcome: ChangeOutcome): void {
+    if (!outcome.ok) this.sockets.sendTo(ws, { type: "error", code: outcome.code, message: outcome.message, clientId, retryAfterSeconds: outcome.retryAfterSeconds });
+  }
+
+  /** The member's own, not deleted message `seq`, or the refusal that says why not. */
+  private ownMessage(userId: string, seq: number): ChatMessage | Extract<ChangeOutcome, { ok: false }> {
+    const message = Number.isSafeInteger(seq) && seq > 0 ? this.store.message(seq) : null;
+    if (!message || message.deletedAt !== null) return { ok: false, code: "not_found", message: `There is no message ${seq} to change.` };
+    if (message.senderId !== userId) return { ok: false, code: "forbidden", message: "You can only change your own messages." };
     return message;
   }
 
-  private async acceptEdit(userId: string, clientId: string, seq: number, body: string, ws: WebSocket): Promise<void> {
-    const first = this.ownMessage(userId, seq, clientId);
-    if ("type" in first) return this.sockets.sendTo(ws, first);
-    if (!this.store.sendingAllowed()) return this.sockets.sendTo(ws, { type: "error", code: "not_allowed", message: NOT_ALLOWED.message, clientId });
-    // Edits reach every socket like messages do, so they count against the same limit.
+  /**
+   * An edit from a socket (`ackTo`) or the HTTP API (null). Edits reach every socket like
+   * messages do, so they count against the same chat.send limit; the commit waits in the
+   * member's lane like a send.
+   */
+  private async acceptEdit(userId: string, clientId: string, seq: number, body: string, ackTo: WebSocket | null): Promise<ChangeOutcome> {
+    const first = this.ownMessage(userId, seq);
+    if ("ok" in first) return first;
+    if (!this.store.sendingAllowed()) return NOT_ALLOWED;
     const checking = this.rateLimit(userId);
-    return this.inLane(userId, async () => this.commitEdit(userId, clientId, seq, body, ws, await checking));
+    return this.inLane(userId, async () => this.commitEdit(userId, clientId, seq, body, ackTo, await checking));
   }
 
-  private commitEdit(userId: string, clientId: string, seq: number, body: string, ws: WebSocket, decision: RateDecision | null): void {
-    const notAllowed: ServerFrame = { type: "error", code: "not_allowed", message: NOT_ALLOWED.message, clientId };
+  private commitEdit(userId: string, clientId: string, seq: number, body: string, ackTo: WebSocket | null, decision: RateDecision | null): ChangeOutcome {
     if (decision && !decision.allowed) {
-      return this.sockets.sendTo(ws, { type: "error", code: "rate_limited", message: `You are changing messages too fast; try again in ${decision.retryAfterSeconds} s.`, clientId, retryAfterSeconds: decision.retryAfterSeconds });
+      return { ok: false, code: "rate_limited", message: `You are changing messages too fast; try again in ${decision.retryAfterSeconds} s.`, retryAfterSeconds: decision.retryAfterSeconds };
     }
-    const message = this.ownMessage(userId, seq, clientId);
-    if ("type" in message) return this.sockets.sendTo(ws, message);
-    if (!this.store.sendingAllowed()) return this.sockets.sendTo(ws, notAllowed);
+    // Other frames ran during the awaits (the message may be deleted, or the room closed): check again,
+    // then write and broadcast with no await.
+    const message = this.ownMessage(userId, seq);
+    if ("ok" in message) return message;
+    if (!this.store.sendingAllowed()) return NOT_ALLOWED;
     const editedAt = new Date().toISOString();
     const eventSeq = this.ctx.storage.transactionSync(() => {
       const eventSeq = this.store.insertEdit({ message, clientId, body, at: editedAt });
       this.store.enqueue({ kind: "preview", messageSeq: message.seq, body });
       return eventSeq;
     });
-    this.sockets.sendTo(ws, { type: "ack", clientId, seq: eventSeq });
+    if (ackTo) this.sockets.sendTo(ackTo, { type: "ack", clientId, seq: eventSeq });
     this.sockets.broadcast({ type: "edit", seq: eventSeq, messageSeq: message.seq, senderId: userId, body, editedAt });
     this.writeBack.soon();
+    return { ok: true, seq: eventSeq, message: { ...message, body, editedAt } };
   }
 
-  private acceptDelete(userId: string, clientId: string, seq: number, ws: WebSocket): void {
-    const message = this.ownMessage(userId, seq, clientId);
-    if ("type" in message) return this.sockets.sendTo(ws, message);
+  /**
+   * A deletion from a socket (`ackTo`) or the HTTP API (null), in the member's lane (after their
+   * earlier sends and edits). Not rate limited and allowed when sending is closed: taking your
+   * own words back must stay possible across a block.
+   */
+  private acceptDelete(userId: string, clientId: string, seq: number, ackTo: WebSocket | null): Promise<ChangeOutcome> {
+    return this.inLane(userId, async () => this.commitDelete(userId, clientId, seq, ackTo));
+  }
+
+  private commitDelete(userId: string, clientId: string, seq: number, ackTo: WebSocket | null): ChangeOutcome {
+    const message = this.ownMessage(userId, seq);
+    if ("ok" in message) return message;
     const deletedAt = new Date().toISOString();
     const eventSeq = this.ctx.storage.transactionSync(() => {
       const eventSeq = this.store.insertDelete({ message, clientId, at: deletedAt });
       this.store.enqueue({ kind: "preview", messageSeq: message.seq, body: null });
       return eventSeq;
     });
-    this.sockets.sendTo(ws, { type: "ack", clientId, seq: eventSeq });
+    if (ackTo) this.sockets.sendTo(ackTo, { type: "ack", clientId, seq: eventSeq });
     this.sockets.broadcast({ type: "delete", seq: eventSeq, messageSeq: message.seq, senderId: userId, deletedAt });
     this.writeBack.soon();
+    return { ok: true, seq: eventSeq, message: { ...message, body: null, deletedAt } };
   }
 
   /**
@@ -360,6 +419,10 @@ export class ChatRoom extends DurableObject<Cloudflare.Env> {
 }
 
 const NOT_ALLOWED = { ok: false, code: "not_allowed", message: "Messages cannot be sent in this conversation now." } as const satisfies SendOutcome;
+
+function clientIdProblem(clientId: string): string | null {
+  return typeof clientId === "string" && CLIENT_ID.test(clientId) ? null : "clientId is 1–64 letters, digits, - and _.";
+}
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);

@@ -4,12 +4,16 @@ import {
   addMembersInput,
   conversationDetailSchema,
   conversationSchema,
+  deleteMessageQuery,
+  editMessageInput,
   eventRoomStatusSchema,
   historyQuery,
   inboxPageSchema,
   inboxQuery,
   markReadInput,
+  messageChangeResultSchema,
   messagePageSchema,
+  messageSeqParam,
   readResultSchema,
   sendMessageInput,
   sendResultSchema,
@@ -18,6 +22,8 @@ import {
 } from "../schemas/conversations";
 import {
   addMembers,
+  deleteMessage,
+  editMessage,
   eventRoomStatus,
   getConversation,
   joinEventRoom,
@@ -30,6 +36,7 @@ import {
   startConversation,
   updateConversation,
 } from "../services/conversations";
+import { uuidv7 } from "../lib/ids";
 import { apiRouter } from "./router";
 import { bodyTooLargeResponse, problem, problemResponses } from "./responses";
 
@@ -39,6 +46,7 @@ const tags = ["Chat"];
 const signedIn = { security: [{ bearer: [] }] };
 const idParams = z.object({ id: z.string().min(1).max(64).meta({ description: "Conversation id." }) });
 const memberParams = idParams.extend({ handle: handleSchema });
+const messageParams = idParams.extend({ seq: messageSeqParam });
 const eventParams = z.object({ id: z.string().min(1).max(64).meta({ description: "Event id." }) });
 const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
 const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: json(schema) } });
@@ -196,6 +204,48 @@ const sendRoute = createRoute({
   },
 });
 
+const changeErrors = {
+  ...unauthorized,
+  404: problem("No conversation with this id that you are in; no message with this seq (an edit or delete event's seq is not a message); or the message was deleted."),
+  422: problem("The room refused the `clientId` or (editing) the `body`; `errors` names the field. (A `seq` that is not a positive whole number, or input that does not match the schema, is 400.)"),
+};
+
+const editRoute = createRoute({
+  method: "patch",
+  path: "/conversations/{id}/messages/{seq}",
+  tags,
+  summary: "Edit one of your messages",
+  description:
+    "As a WebSocket `edit` frame would: the room replaces the text and every open socket gets an `edit` event with its own seq. Counts against the same rate limit as sending. Answers that seq and the message as it reads now (`editedAt` set).",
+  ...signedIn,
+  request: { params: messageParams, ...body(editMessageInput) },
+  responses: {
+    200: { description: "Edited.", content: json(messageChangeResultSchema) },
+    ...changeErrors,
+    403: problem("Someone else's message; a block between the two members of a direct conversation or a member who deleted their account (sending and editing are closed); or an event room you may not use."),
+    429: problem("Too many messages and edits: wait `Retry-After` seconds."),
+    ...bodyTooLargeResponse,
+    ...problemResponses,
+  },
+});
+
+const deleteRoute = createRoute({
+  method: "delete",
+  path: "/conversations/{id}/messages/{seq}",
+  tags,
+  summary: "Delete one of your messages",
+  description:
+    "As a WebSocket `delete` frame would: the message stays in the history as a tombstone (`body` null, `deletedAt` set) and every open socket gets a `delete` event with its own seq. Possible even when a block closed sending. Answers 200 with that seq and the tombstone. `clientId` (optional query) is recorded on the event.",
+  ...signedIn,
+  request: { params: messageParams, query: deleteMessageQuery },
+  responses: {
+    200: { description: "Deleted: the tombstone.", content: json(messageChangeResultSchema) },
+    ...changeErrors,
+    403: problem("Someone else's message, or an event room you may not use."),
+    ...problemResponses,
+  },
+});
+
 const readRoute = createRoute({
   method: "post",
   path: "/conversations/{id}/read",
@@ -257,6 +307,14 @@ export const conversationsApi = apiRouter()
   .openapi(sendRoute, async (c) => {
     const result = await sendMessage(c.var.ctx, c.req.valid("param").id, c.req.valid("json"));
     return c.json(result, result.duplicate ? 200 : 201);
+  })
+  .openapi(editRoute, async (c) => {
+    const { id, seq } = c.req.valid("param");
+    return c.json(await editMessage(c.var.ctx, id, seq, c.req.valid("json")), 200);
+  })
+  .openapi(deleteRoute, async (c) => {
+    const { id, seq } = c.req.valid("param");
+    return c.json(await deleteMessage(c.var.ctx, id, seq, c.req.valid("query").clientId ?? uuidv7()), 200);
   })
   .openapi(readRoute, async (c) => c.json(await markConversationRead(c.var.ctx, c.req.valid("param").id, c.req.valid("json").seq), 200))
   .openapi(roomStatusRoute, async (c) => c.json(await eventRoomStatus(c.var.ctx, c.req.valid("param").id), 200))

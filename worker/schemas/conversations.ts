@@ -61,13 +61,15 @@ const messageBody = z.string({ error: "body is the message text" }).superRefine(
   if (problem) issue.addIssue({ code: "custom", message: problem });
 });
 
+const clientIdInput = z
+  .string({ error: "clientId is required: a UUID you make, so a retry is not sent twice" })
+  .min(1)
+  .max(64, "clientId is at most 64 characters")
+  .regex(/^[A-Za-z0-9_-]+$/, "clientId is letters, digits, - and _ (a UUID works)");
+
 export const sendMessageInput = z
   .object({
-    clientId: z
-      .string({ error: "clientId is required: a UUID you make, so a retry is not sent twice" })
-      .min(1)
-      .max(64, "clientId is at most 64 characters")
-      .regex(/^[A-Za-z0-9_-]+$/, "clientId is letters, digits, - and _ (a UUID works)"),
+    clientId: clientIdInput,
     body: messageBody.meta({ description: `1–${MAX_MESSAGE_CHARS} characters.` }),
   })
   .strict()
@@ -86,6 +88,22 @@ export const historyQuery = z.object({
   limit: limitParam,
 });
 export type HistoryQuery = z.infer<typeof historyQuery>;
+
+/** `:seq` in /conversations/:id/messages/:seq: a message's seq (a positive whole number). */
+export const messageSeqParam = seqParam("seq").meta({ description: "The message's seq.", type: "integer" });
+
+export const editMessageInput = z
+  .object({
+    clientId: clientIdInput.meta({ description: "Yours, to correlate the change (recorded on the edit event)." }),
+    body: messageBody.meta({ description: `The new text: 1–${MAX_MESSAGE_CHARS} characters, as for sending.` }),
+  })
+  .strict()
+  .meta({ id: "EditMessage", description: "Replaces the text of one of your own messages; everyone in the room sees an `edit` event." });
+export type EditMessageInput = z.infer<typeof editMessageInput>;
+
+export const deleteMessageQuery = z.object({
+  clientId: clientIdInput.optional().meta({ description: "Yours, to correlate the change (recorded on the delete event); one is made when omitted." }),
+});
 
 export const markReadInput = z
   .object({ seq: z.int({ error: "seq must be a whole number" }).min(0).max(Number.MAX_SAFE_INTEGER) })
@@ -162,6 +180,14 @@ export type MessagePage = z.infer<typeof messagePageSchema>;
 export const sendResultSchema = z
   .object({ seq: z.number().int(), duplicate: z.boolean(), message: messageSchema })
   .meta({ id: "SendMessageResult" });
+
+export const messageChangeResultSchema = z
+  .object({
+    seq: z.number().int().meta({ description: "The edit or delete event's own seq (a reconnecting socket replays it after `since`)." }),
+    message: messageSchema,
+  })
+  .meta({ id: "ChatMessageChange", description: "`message` is the message as it reads now: edited (`editedAt` set), or a tombstone (`body` null, `deletedAt` set)." });
+export type MessageChangeResult = z.infer<typeof messageChangeResultSchema>;
 
 export const ticketSchema = z
   .object({ ticket: z.string(), expiresAt: z.string(), url: z.string().meta({ description: "Open a WebSocket here; add `&since=<seq>` to catch up." }) })

@@ -1,7 +1,7 @@
-import type { ChatMessage } from "../../durable-objects/chat-protocol";
+import type { ChangeOutcome, ChatMessage } from "../../durable-objects/chat-protocol";
 import type { Ctx } from "../env";
-import { Forbidden, TooManyRequests } from "../errors";
-import type { HistoryQuery, MessagePage, SendMessageInput } from "../schemas/conversations";
+import { Forbidden, NotFound, TooManyRequests } from "../errors";
+import type { EditMessageInput, HistoryQuery, MessageChangeResult, MessagePage, SendMessageInput } from "../schemas/conversations";
 import { chatRoom, requireConversationMember, requireRoomAccess, sendingRefusal } from "./conversation-access";
 import { UnprocessableConversation } from "./conversation-views";
 
@@ -26,6 +26,59 @@ export async function sendMessage(ctx: Ctx, id: string, input: SendMessageInput)
   const outcome = await chatRoom(ctx.env, conversation.id).send({ conversationId: conversation.id, userId: me.id, clientId: input.clientId, body: input.body });
   if (outcome.ok) return { seq: outcome.seq, duplicate: outcome.duplicate, message: outcome.message };
   switch (outcome.code) {
+    case "invalid_body":
+      throw new UnprocessableConversation(outcome.message, [{ path: "body", message: outcome.message }]);
+    case "rate_limited":
+      throw new TooManyRequests(outcome.message, Math.max(1, Math.ceil(outcome.retryAfterSeconds ?? 1)));
+    case "not_allowed":
+      throw new Forbidden(outcome.message);
+  }
+}
+
+const CLIENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Edits one of the signed-in member's own messages through the room (the same code path as a
+ * WebSocket `edit` frame: every open socket gets the `edit` event; the chat.send rate limit
+ * counts it). Answers the edit event's seq and the message as it reads now.
+ * 404: not a member (403 for an event room you may not use), no message `seq` (an edit or
+ * delete event's seq is not a message), or it was deleted. 403: someone else's message, or
+ * sending is closed (a block, a deleted partner). 422: body or clientId. 429: too fast.
+ */
+export async function editMessage(ctx: Ctx, id: string, seq: number, input: EditMessageInput): Promise<MessageChangeResult> {
+  const { me, conversation } = await requireRoomAccess(ctx, id);
+  if (!CLIENT_ID.test(input.clientId)) throw clientIdProblem();
+  const refusal = await sendingRefusal(ctx, conversation, me.id);
+  if (refusal) throw new Forbidden(refusal);
+  return changed(await chatRoom(ctx.env, conversation.id).edit({ conversationId: conversation.id, userId: me.id, clientId: input.clientId, seq, body: input.body }));
+}
+
+/**
+ * Deletes one of the signed-in member's own messages through the room (as a WebSocket
+ * `delete` frame): it stays in the history as a tombstone (body null, deletedAt). Unlike
+ * sending and editing, deleting stays possible when sending is closed: a block does not stop
+ * you taking your own words back. Answers the delete event's seq and the tombstone.
+ * Same errors as editMessage, without the block's 403 and the rate limit.
+ */
+export async function deleteMessage(ctx: Ctx, id: string, seq: number, clientId: string): Promise<MessageChangeResult> {
+  const { me, conversation } = await requireRoomAccess(ctx, id);
+  if (!CLIENT_ID.test(clientId)) throw clientIdProblem();
+  return changed(await chatRoom(ctx.env, conversation.id).remove({ conversationId: conversation.id, userId: me.id, clientId, seq }));
+}
+
+function clientIdProblem(): UnprocessableConversation {
+  const message = "clientId is 1–64 letters, digits, - and _ (a UUID works).";
+  return new UnprocessableConversation(message, [{ path: "clientId", message }]);
+}
+
+/** The room's answer to an edit or deletion, as the result or the error the API turns into problem+json. */
+function changed(outcome: ChangeOutcome): MessageChangeResult {
+  if (outcome.ok) return { seq: outcome.seq, message: outcome.message };
+  switch (outcome.code) {
+    case "not_found":
+      throw new NotFound(outcome.message);
+    case "forbidden":
+      throw new Forbidden(outcome.message);
     case "invalid_body":
       throw new UnprocessableConversation(outcome.message, [{ path: "body", message: outcome.message }]);
     case "rate_limited":

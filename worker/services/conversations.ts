@@ -22,7 +22,7 @@ import { chatRoom, directKeyOf, requireConversationMember, type MemberAccess } f
 import { blockedAmong, conversationLines, detailFor, dtoFor, toConversationDto, UnprocessableConversation, usersByHandle } from "./conversation-views";
 import { requireSignedIn } from "./users";
 
-export { listMessages, markConversationRead, sendMessage } from "./conversation-messages";
+export { deleteMessage, editMessage, listMessages, markConversationRead, sendMessage } from "./conversation-messages";
 export { eventRoomStatus, joinEventRoom } from "./conversation-event-rooms";
 
 /**
