@@ -1,4 +1,4 @@
-import { env } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { windowPolicy } from "../worker/lib/rate-limit-policies";
 import type { ConversationDto, InboxPage, MessageChangeResult, MessagePage } from "../worker/schemas/conversations";
@@ -262,5 +262,66 @@ describe("the rate limit", () => {
     expect((await send(ben, id, "calm")).status).toBe(201);
     // Deleting is not rate limited.
     expect((await remove(ana, id, seq)).status).toBe(200);
+  });
+});
+
+describe("one code path for both doors", () => {
+  it("a socket opened before a block: its edit frame is refused (not_allowed), its delete frame is acked", async () => {
+    const [ana, ben] = await Promise.all([dancer("ana"), dancer("ben")]);
+    const id = await direct(ana, ben);
+    const [first, second] = [await sent(ana, id, "uno"), await sent(ana, id, "dos")];
+    const chat = await openChat(ana, id);
+    await chat.next("ready");
+    expect((await api(`/users/${ben.user.handle}/block`, { method: "POST", token: ana.accessToken })).status).toBeLessThan(300);
+    chat.send({ type: "edit", clientId: "e-blocked", seq: first, body: "uno bis" });
+    expect(await chat.next("error")).toMatchObject({ code: "not_allowed", clientId: "e-blocked" });
+    chat.send({ type: "delete", clientId: "d-blocked", seq: second });
+    expect(await chat.next("ack")).toEqual({ type: "ack", clientId: "d-blocked", seq: 3 });
+    expect(await chat.next("delete")).toMatchObject({ seq: 3, messageSeq: second });
+    // No such message over the socket: not_found, as over HTTP.
+    chat.send({ type: "delete", clientId: "d-other", seq: 99 });
+    expect(await chat.next("error")).toMatchObject({ code: "not_found", clientId: "d-other" });
+    chat.close();
+  });
+
+  it("an edit and a deletion racing over HTTP and the socket end in one consistent history: the tombstone wins, no edit after the delete", async () => {
+    const [ana, ben] = await Promise.all([dancer("ana"), dancer("ben")]);
+    const id = await direct(ana, ben);
+    const seq = await sent(ana, id, "carrera");
+    const [anaChat, benChat] = await Promise.all([openChat(ana, id), openChat(ben, id)]);
+    await Promise.all([anaChat.next("ready"), benChat.next("ready")]);
+    anaChat.send({ type: "edit", clientId: "socket-edit", seq, body: "desde el socket" });
+    const [patched, deleted] = await Promise.all([edit(ana, id, seq, "desde HTTP"), remove(ana, id, seq)]);
+    expect(deleted.status).toBe(200);
+    expect([200, 404]).toContain(patched.status);
+    await benChat.next("delete");
+    // Every change the room accepted is one event; none follows the delete.
+    const changes = benChat.frames.filter((f) => f.type === "edit" || f.type === "delete");
+    expect(changes.at(-1)?.type).toBe("delete");
+    expect(changes.map((f) => (f as { seq: number }).seq)).toEqual([...changes.map((f) => (f as { seq: number }).seq)].sort((a, b) => a - b));
+    const socketAnswer = anaChat.frames.find((f) => ("clientId" in f && f.clientId === "socket-edit") as boolean);
+    expect(socketAnswer?.type === "ack" || (socketAnswer?.type === "error" && socketAnswer.code === "not_found")).toBe(true);
+    expect((await history(ben, id)).data).toMatchObject([{ seq, body: null, deletedAt: expect.any(String) }]);
+    anaChat.close();
+    benChat.close();
+  });
+
+  it("the OpenAPI document lists both operations under Chat with an integer seq and their errors", async () => {
+    const doc = await (await SELF.fetch("https://mundo.test/api/openapi.json")).json<{
+      paths: Record<string, Record<string, { tags?: string[]; security?: unknown[]; parameters?: { name: string; in: string; schema?: { type?: string } }[]; responses: Record<string, unknown> }>>;
+    }>();
+    const path = doc.paths["/api/v1/conversations/{id}/messages/{seq}"];
+    for (const [method, statuses] of [
+      ["patch", ["200", "400", "401", "403", "404", "422", "429"]],
+      ["delete", ["200", "400", "401", "403", "404", "422"]],
+    ] as const) {
+      const op = path?.[method];
+      expect(op, method).toBeDefined();
+      expect(op!.tags).toEqual(["Chat"]);
+      expect(op!.security).toEqual([{ bearer: [] }]);
+      expect(op!.parameters?.find((p) => p.name === "seq")).toMatchObject({ in: "path", schema: { type: "integer" } });
+      for (const status of statuses) expect(op!.responses[status], `${method} ${status}`).toBeDefined();
+    }
+    expect(path!.delete!.parameters?.find((p) => p.name === "clientId")).toMatchObject({ in: "query" });
   });
 });
