@@ -1,7 +1,10 @@
 import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { createDb } from "../db/client";
+import type { Ctx } from "../worker/env";
 import { windowPolicy } from "../worker/lib/rate-limit-policies";
 import type { ConversationDto, InboxPage, MessageChangeResult, MessagePage } from "../worker/schemas/conversations";
+import { deleteMessage, editMessage } from "../worker/services/conversations";
 import { api } from "./accounts";
 import { openChat } from "./chat-fixtures";
 import { createEvent } from "./event-factory";
@@ -323,5 +326,36 @@ describe("one code path for both doors", () => {
       for (const status of statuses) expect(op!.responses[status], `${method} ${status}`).toBeDefined();
     }
     expect(path!.delete!.parameters?.find((p) => p.name === "clientId")).toMatchObject({ in: "query" });
+  });
+});
+
+describe("the services (the door of pages without JavaScript)", () => {
+  const ctxOf = (m: Member | null): Ctx => ({
+    db: createDb(env.DB),
+    env: env as unknown as Ctx["env"],
+    requestId: "test",
+    user: m && { id: m.user.id, handle: m.user.handle, displayName: m.user.handle, roles: ["member"], emailVerified: true, sessionId: "test" },
+  });
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
+      () => expect.unreachable("the service should have refused"),
+      (error: { status?: number; errors?: { path: string }[] }) => ({ status: error.status, paths: error.errors?.map((e) => e.path) }),
+    );
+
+  it("editMessage and deleteMessage change your own message and refuse with the API's errors", async () => {
+    const [ana, ben] = await Promise.all([dancer("ana"), dancer("ben")]);
+    const id = await direct(ana, ben);
+    const seq = await sent(ana, id, "sin JavaScript");
+    const theirs = await sent(ben, id, "tampoco");
+    expect(await editMessage(ctxOf(ana), id, seq, { clientId: "form-edit-1", body: "sin JS (editado)" })).toMatchObject({ seq: 3, message: { seq, body: "sin JS (editado)", editedAt: expect.any(String) } });
+    // Input that never met the API's schema: the service and the room check it themselves.
+    expect(await failure(editMessage(ctxOf(ana), id, seq, { clientId: "form edit", body: "x" }))).toEqual({ status: 422, paths: ["clientId"] });
+    expect(await failure(editMessage(ctxOf(ana), id, seq, { clientId: "form-edit-2", body: " \n " }))).toEqual({ status: 422, paths: ["body"] });
+    expect(await failure(deleteMessage(ctxOf(ana), id, seq, ""))).toEqual({ status: 422, paths: ["clientId"] });
+    expect((await failure(editMessage(ctxOf(ana), id, Number.NaN, { clientId: "form-edit-3", body: "x" }))).status).toBe(404);
+    expect((await failure(deleteMessage(ctxOf(ana), id, theirs, "form-delete-0"))).status).toBe(403);
+    expect((await failure(deleteMessage(ctxOf(null), id, seq, "form-delete-1"))).status).toBe(401);
+    expect(await deleteMessage(ctxOf(ana), id, seq, "form-delete-2")).toMatchObject({ seq: 4, message: { seq, body: null, deletedAt: expect.any(String) } });
+    expect((await history(ben, id)).data.map((m) => m.body)).toEqual([null, "tampoco"]);
   });
 });
