@@ -6,7 +6,7 @@ import { DomainError, Forbidden, Invalid, ServiceUnavailable } from "../errors";
 import { log } from "../lib/log";
 import { problemResponse } from "../middleware/problem";
 import { ticketSchema } from "../schemas/conversations";
-import { issueTicket, redeemTicket } from "../services/chat-tickets";
+import { issueTicket, redeemTicket, roomAccessRefusal } from "../services/chat-tickets";
 import { chatRoom, sendingRefusal } from "../services/conversation-access";
 import { apiRouter } from "./router";
 import { problem, problemResponses } from "./responses";
@@ -60,7 +60,8 @@ function sinceOf(raw: string | undefined): number | undefined {
  * touched, and every refusal is problem+json with no socket: 426 not an upgrade, 403 a
  * foreign Origin (a missing Origin is a non-browser client and allowed: the ticket is the
  * credential), 400 a bad `since`, 401 a missing, unknown, used, expired or other
- * conversation's ticket (consumed in one statement), 403 a member removed since the ticket,
+ * conversation's ticket (consumed in one statement), 403 a member removed since the ticket
+ * (or, in an event room, no longer going; asked again once the room holds the socket),
  * 503 (with Retry-After) when the room itself refuses (it is full).
  */
 export async function chatLive(c: Context<AppEnv>): Promise<Response> {
@@ -76,7 +77,9 @@ export async function chatLive(c: Context<AppEnv>): Promise<Response> {
 
   const room = chatRoom(c.env, conversation.id);
   // A block sync that went missing heals here: the room hears the current answer on every connect.
-  if (conversation.type === "direct") await room.setSendingAllowed((await sendingRefusal(c.var.ctx, conversation, userId)) === null);
+  const direct = conversation.type === "direct";
+  const allowed = direct && (await sendingRefusal(c.var.ctx, conversation, userId)) === null;
+  if (direct) await room.setSendingAllowed(allowed);
   const target = new URL(`https://chat-room/ws/conversations/${conversation.id}`);
   if (since !== undefined) target.searchParams.set("since", String(since));
   const upgraded = await room.fetch(
@@ -88,6 +91,19 @@ export async function chatLive(c: Context<AppEnv>): Promise<Response> {
     const refusal = problemResponse(c, new ServiceUnavailable("The conversation cannot take another connection right now; try again in a moment."));
     refusal.headers.set("Retry-After", upgraded.headers.get("Retry-After") ?? "5");
     return refusal;
+  }
+  // Checked again now that the room holds the socket. A removal (or, in an event room, a
+  // cancelled RSVP) that landed between the ticket check and the upgrade found no socket to
+  // close; one landing after this read finds it. Likewise a block (or unblock) whose room sync
+  // ran before our setSendingAllowed above: our stale answer is corrected here.
+  const [refusal, allowedNow] = await Promise.all([
+    roomAccessRefusal(c.var.ctx, conversation, userId),
+    direct ? sendingRefusal(c.var.ctx, conversation, userId).then((r) => r === null) : Promise.resolve(false),
+  ]);
+  if (direct && allowedNow !== allowed) await room.setSendingAllowed(allowedNow);
+  if (refusal) {
+    await room.disconnect(userId);
+    throw new Forbidden(refusal);
   }
   // A fresh Response: the room's headers are immutable, and later middleware adds its own.
   return new Response(null, { status: 101, webSocket: upgraded.webSocket, headers: new Headers(upgraded.headers) });

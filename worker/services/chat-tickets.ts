@@ -4,7 +4,7 @@ import type { Ctx } from "../env";
 import { Forbidden, TooManyRequests, Unauthorized } from "../errors";
 import { randomToken, sha256Hex } from "../lib/tokens";
 import type { TicketDto } from "../schemas/conversations";
-import { loadConversation, membershipOf, requireRoomAccess } from "./conversation-access";
+import { EVENT_ROOM_ELIGIBILITY, eventRoomEligible, loadConversation, membershipOf, requireRoomAccess } from "./conversation-access";
 
 /**
  * WebSocket tickets for chat rooms. A browser cannot put a header on a WebSocket, so a
@@ -71,8 +71,22 @@ export async function redeemTicket(ctx: Ctx, conversationId: string, ticket: str
   );
   if (!row || row.conversationId !== conversationId || row.expiresAt <= now) throw new Unauthorized(BAD_TICKET);
   const conversation = await loadConversation(ctx, conversationId);
-  if (!(await membershipOf(ctx, conversation.id, row.userId))) throw new Forbidden("You are no longer a member of this conversation.");
+  const refusal = await roomAccessRefusal(ctx, conversation, row.userId);
+  if (refusal) throw new Forbidden(refusal);
   return { userId: row.userId, conversation };
+}
+
+export const NO_LONGER_A_MEMBER = "You are no longer a member of this conversation.";
+
+/**
+ * Why `userId` may not hold a socket in this room now, or null: not a member (any more), or,
+ * in an event room, no longer going nor organizing (the ticket was issued before an RSVP
+ * was cancelled). The door asks at redemption and again once the room has the socket.
+ */
+export async function roomAccessRefusal(ctx: Ctx, conversation: Conversation, userId: string): Promise<string | null> {
+  if (!(await membershipOf(ctx, conversation.id, userId))) return NO_LONGER_A_MEMBER;
+  if (conversation.type === "event" && conversation.eventId && !(await eventRoomEligible(ctx, conversation.eventId, userId))) return EVENT_ROOM_ELIGIBILITY;
+  return null;
 }
 
 /** Deletes expired tickets in batches (the cron); answers how many went. */
