@@ -4,6 +4,7 @@ import { log } from "../worker/lib/log";
 import { windowPolicy } from "../worker/lib/rate-limit-policies";
 import { CLOSE_CODES, IDLE_TIMEOUT_MS, messageBodyProblem, PING, PONG, ROOM_HEADERS, TYPING_THROTTLE_MS, type ChangeOutcome, type ChatMessage, type SendOutcome, type ServerFrame } from "./chat-protocol";
 import { RoomConnections } from "./chat-room-connections";
+import { closeFormerMembers } from "./chat-room-sweep";
 import { parseClientFrame } from "./chat-room-frames";
 import { OUTBOX_RETRY_MS, RoomWriteBack } from "./chat-room-outbox";
 import { RoomStore } from "./chat-room-store";
@@ -230,6 +231,7 @@ export class ChatRoom extends DurableObject<Cloudflare.Env> {
       const pinged = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
       if (now - Math.max(att.lastSeenAt, pinged) > IDLE_TIMEOUT_MS) this.sockets.close(ws, CLOSE_CODES.idle, "Closed after 90 s without a frame or ping.");
     }
+    await closeFormerMembers(this.env as Env, this.sockets, this.store.meta("conversation_id"));
     this.sockets.presenceIfChanged(before);
     await this.writeBack.drain();
     const checkIdle = this.sockets.open().length > 0 ? Date.now() + IDLE_CHECK_MS : Number.POSITIVE_INFINITY;
