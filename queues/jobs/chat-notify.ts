@@ -34,8 +34,10 @@ type ChatNotifyJob = Extract<Job, { type: "chat.notify" }>;
 interface ConversationFacts {
   type: "direct" | "group" | "event";
   title: string | null;
+  eventId: string | null;
   eventTitle: string | null;
   lastSeq: number;
+  lastSenderId: string | null;
   lastPreview: string | null;
   senderName: string | null;
 }
@@ -43,7 +45,8 @@ interface ConversationFacts {
 /** Runs the job; answers how many members were notified (for tests and logs). */
 export async function handleChatNotify(job: ChatNotifyJob, env: Cloudflare.Env, ctx: Ctx = jobContext(env)): Promise<number> {
   const facts = await ctx.db.get<ConversationFacts>(sql`
-    SELECT c.type AS type, c.title AS title, e.title AS eventTitle, c.last_seq AS lastSeq, c.last_preview AS lastPreview,
+    SELECT c.type AS type, c.title AS title, c.event_id AS eventId, e.title AS eventTitle, c.last_seq AS lastSeq,
+      c.last_sender_id AS lastSenderId, c.last_preview AS lastPreview,
       (SELECT display_name FROM users WHERE users.id = ${job.senderId}) AS senderName
     FROM conversations c LEFT JOIN events e ON e.id = c.event_id
     WHERE c.id = ${job.conversationId}`);
@@ -51,7 +54,16 @@ export async function handleChatNotify(job: ChatNotifyJob, env: Cloudflare.Env, 
   if (!facts) return 0;
   const title = facts.type === "direct" ? facts.senderName : facts.type === "event" ? (facts.eventTitle ?? facts.title) : facts.title;
   // The inbox line is the newest message's start; it is this message's or a later one's (the room writes D1 before queueing).
-  const excerpt = facts.lastPreview === null ? null : [...facts.lastPreview].slice(0, EXCERPT_CHARS).join("");
+  // A later one is quoted only when the same member sent it: another sender's words must not
+  // appear under this sender's name, nor reach a member who blocked or muted that other sender.
+  const ours = facts.lastSeq === job.seq || facts.lastSenderId === job.senderId;
+  const excerpt = facts.lastPreview === null || !ours ? null : [...facts.lastPreview].slice(0, EXCERPT_CHARS).join("");
+  // An event room tells only members who may read it now: going to the event, or organizing it.
+  const mayRead =
+    facts.type === "event" && facts.eventId !== null
+      ? sql`AND (EXISTS (SELECT 1 FROM event_organizers o WHERE o.event_id = ${facts.eventId} AND o.user_id = conversation_members.user_id)
+             OR EXISTS (SELECT 1 FROM rsvps r WHERE r.user_id = conversation_members.user_id AND r.event_id = ${facts.eventId} AND r.status = 'going'))`
+      : sql``;
   const online = new Set(job.online);
 
   let notified = 0;
@@ -87,6 +99,7 @@ export async function handleChatNotify(job: ChatNotifyJob, env: Cloudflare.Env, 
         AND NOT EXISTS (SELECT 1 FROM blocks WHERE (blocker_id = conversation_members.user_id AND blocked_id = ${job.senderId})
                                                 OR (blocker_id = ${job.senderId} AND blocked_id = conversation_members.user_id))
         AND NOT EXISTS (SELECT 1 FROM mutes WHERE muter_id = conversation_members.user_id AND muted_id = ${job.senderId})
+        ${mayRead}
       RETURNING user_id AS userId`);
     for (const { userId } of claimed) {
       await notify(ctx, {
