@@ -45,6 +45,8 @@ export interface ConversationLine {
   otherName: string | null;
   otherAvatarKey: string | null;
   blocked: number;
+  /** 0 for an event room's member who no longer goes to the event nor organizes it: they keep the line, not its contents. */
+  readable: number;
 }
 
 /** The other member of a direct pair, from its key "<a>:<b>", for the member in `m`. */
@@ -67,7 +69,10 @@ export async function conversationLines(ctx: Ctx, userId: string, where: SQL, li
            (SELECT count(*) FROM conversation_members x WHERE x.conversation_id = c.id) AS memberCount,
            u.id AS otherId, u.handle AS otherHandle, u.display_name AS otherName, u.avatar_key AS otherAvatarKey,
            (u.id IS NOT NULL AND EXISTS (SELECT 1 FROM blocks b
-              WHERE (b.blocker_id = m.user_id AND b.blocked_id = u.id) OR (b.blocker_id = u.id AND b.blocked_id = m.user_id))) AS blocked
+              WHERE (b.blocker_id = m.user_id AND b.blocked_id = u.id) OR (b.blocker_id = u.id AND b.blocked_id = m.user_id))) AS blocked,
+           (c.type <> 'event'
+              OR EXISTS (SELECT 1 FROM event_organizers o WHERE o.event_id = c.event_id AND o.user_id = m.user_id)
+              OR EXISTS (SELECT 1 FROM rsvps r WHERE r.user_id = m.user_id AND r.event_id = c.event_id AND r.status = 'going')) AS readable
       FROM conversation_members m
       JOIN conversations c ON c.id = m.conversation_id
       LEFT JOIN events e ON e.id = c.event_id
@@ -97,14 +102,15 @@ export function toConversationDto(line: ConversationLine): ConversationDto {
     memberCount: line.memberCount,
     lastMessage:
       line.lastSeq > 0 && line.lastMessageAt
-        ? { seq: line.lastSeq, preview: line.lastPreview, senderId: line.lastSenderId, sentAt: line.lastMessageAt }
+        ? // Someone who stopped going to the event cannot read its room (requireRoomAccess), so not its newest words either.
+          { seq: line.lastSeq, preview: line.readable ? line.lastPreview : null, senderId: line.lastSenderId, sentAt: line.lastMessageAt }
         : null,
     unreadCount: Math.max(0, line.messageCount - line.readCount),
     lastReadSeq: line.readSeq,
     muted: Boolean(line.muted),
     myRole: line.role,
     // A direct conversation needs both members, with no block between them.
-    canSend: line.type === "direct" ? other !== null && !line.blocked : true,
+    canSend: line.type === "direct" ? other !== null && !line.blocked : Boolean(line.readable),
     lastActivityAt: line.lastActivityAt,
   };
 }
