@@ -15,6 +15,12 @@ export interface ErrorScene {
  * and Sentry (through toucan-js) when SENTRY_DSN is set. Used by the API's error handler
  * and by React Router's `handleError` for loaders and rendering.
  */
+/**
+ * Query parameters Sentry may see: none that carries a credential (`token`, or the chat door's
+ * single-use `ticket` in /ws/conversations/:id?ticket=…).
+ */
+export const SENTRY_ALLOWED_SEARCH_PARAMS = /^(?!.*(?:token|ticket)).*$/i;
+
 export function reportError(error: unknown, { env, request, requestId, waitUntil }: ErrorScene): void {
   log("error", "request.unhandled", {
     requestId,
@@ -29,7 +35,7 @@ export function reportError(error: unknown, { env, request, requestId, waitUntil
     request,
     environment: env.APP_ENV,
     // Never ship cookies, auth headers or token-bearing query strings to a third party.
-    requestDataOptions: { allowedHeaders: ["user-agent", "x-request-id"], allowedSearchParams: /^(?!.*token).*$/ },
+    requestDataOptions: { allowedHeaders: ["user-agent", "x-request-id"], allowedSearchParams: SENTRY_ALLOWED_SEARCH_PARAMS },
   });
   sentry.setTag("requestId", requestId);
   sentry.captureException(error);
