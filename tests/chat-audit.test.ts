@@ -239,6 +239,23 @@ describe("hostile frames (the room answers with error frames and keeps working)"
     for (const s of [a, b, c]) s.close();
   });
 
+  it("odd bodies reach the inbox too: a lone surrogate or a NUL does not stall the room's D1 write-back", async () => {
+    const [ana, beto] = await Promise.all([dancer("ana"), dancer("beto")]);
+    const id = await groupConversation(ana, [beto]);
+    const a = await openChat(ana, id);
+    await a.next("ready");
+    a.send({ type: "send", clientId: "lone", body: "x\uD800y" });
+    a.send({ type: "send", clientId: "nul", body: "a\u0000b" });
+    a.send({ type: "send", clientId: "plain", body: "fin" });
+    await a.next("ack");
+    await a.next("ack");
+    const last = await a.next("ack");
+    await expect
+      .poll(async () => env.DB.prepare("SELECT last_seq AS lastSeq, last_preview AS preview, message_count AS n FROM conversations WHERE id = ?").bind(id).first(), { timeout: 5000 })
+      .toEqual({ lastSeq: last.seq, preview: "fin", n: 3 });
+    a.close();
+  });
+
   it("edit and delete: only your own messages, never an edit or delete event's seq; reads are capped at the newest seq", async () => {
     const { a, b, anaId, betoId } = await room();
     a.send({ type: "send", clientId: "m1", body: "uno" });
