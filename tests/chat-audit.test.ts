@@ -1,4 +1,4 @@
-import { env, runDurableObjectAlarm, SELF } from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MAX_FRAME_BYTES, MAX_MESSAGE_CHARS, type ServerFrame } from "../durable-objects/chat-protocol";
 import { handleChatNotify } from "../queues/jobs/chat-notify";
@@ -7,11 +7,14 @@ import { uuidv7 } from "../worker/lib/ids";
 import { SENTRY_ALLOWED_SEARCH_PARAMS } from "../worker/lib/report-error";
 import type { ConversationDetailDto, InboxPage } from "../worker/schemas/conversations";
 import { messagePreview } from "../worker/services/chat-inbox";
+import { syncDirectRoomSending } from "../worker/services/conversations";
+import type { Ctx } from "../worker/env";
 import { api, BASE } from "./accounts";
-import { eventRoom, groupConversation, openChat, removeMember, ticketFor, upgrade } from "./chat-fixtures";
+import { directConversation, eventRoom, groupConversation, openChat, removeMember, ticketFor, upgrade } from "./chat-fixtures";
 import { connectRoom, roomStub, type RoomSocket } from "./chat-room-sockets";
 import { createEvent, type Member } from "./event-factory";
 import { block, dancer, notificationsOf } from "./post-factory";
+import { jobCtx } from "./notification-factory";
 import { seedWorld } from "./world";
 
 /**
@@ -113,6 +116,43 @@ describe("the door", () => {
     res.webSocket!.send(JSON.stringify({ type: "send", clientId: "who-am-i", body: "¿quién soy?" }));
     await expect.poll(() => frames.find((f) => f.type === "message")).toMatchObject({ senderId: cora.user.id });
     res.webSocket!.close(1000, "done");
+  });
+});
+
+describe("blocks and unblocks in quick succession", () => {
+  it("a block landing while the sync's own room call is in flight is sent after it (the stale 'open' does not stay)", async () => {
+    const [ana, ben] = await Promise.all([dancer("ana"), dancer("ben")]);
+    await directConversation(ana, ben);
+    const calls: boolean[] = [];
+    // The room, as the sync sees it: while the first call is on its way, ben blocks ana.
+    const room = {
+      async setSendingAllowed(allowed: boolean) {
+        calls.push(allowed);
+        if (calls.length === 1) await block(ben, ana);
+      },
+    };
+    const ctx = { ...jobCtx(), env: { ...jobCtx().env, CHAT_ROOM: { idFromName: (name: string) => name, get: () => room } } } as unknown as Ctx;
+    await syncDirectRoomSending(ctx, ana.user.id, ben.user.id);
+    expect(calls).toEqual([true, false]);
+  });
+
+  it("the direct room's sending flag always ends as D1 says, whatever order the room calls land in", async () => {
+    const [ana, ben] = await Promise.all([dancer("ana"), dancer("ben")]);
+    const id = await directConversation(ana, ben);
+    const blockAs = (m: Member, other: Member, method: "POST" | "DELETE") => api(`/users/${other.user.handle}/block`, { method, token: m.accessToken });
+    const flag = () => runInDurableObject(roomStub(id), (_, state) => state.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'sending_allowed'").toArray()[0]?.value ?? "1");
+    const blockedNow = async () =>
+      (await env.DB.prepare("SELECT count(*) AS n FROM blocks WHERE (blocker_id = ?1 AND blocked_id = ?2) OR (blocker_id = ?2 AND blocked_id = ?1)").bind(ana.user.id, ben.user.id).first<{ n: number }>())!.n > 0;
+    for (let round = 0; round < 5; round += 1) {
+      const answers = await Promise.all([
+        blockAs(ana, ben, round % 2 ? "DELETE" : "POST"),
+        blockAs(ana, ben, round % 2 ? "POST" : "DELETE"),
+        blockAs(ben, ana, "POST"),
+        blockAs(ben, ana, "DELETE"),
+      ]);
+      for (const res of answers) expect(res.status).toBeLessThan(300);
+      expect(await flag()).toBe((await blockedNow()) ? "0" : "1");
+    }
   });
 });
 

@@ -310,6 +310,12 @@ async function disconnectFromRoom(ctx: Ctx, conversation: Conversation, userId: 
 export async function syncDirectRoomSending(ctx: Ctx, a: string, b: string): Promise<void> {
   const row = await ctx.db.get<{ id: string }>(sql`SELECT id FROM conversations WHERE direct_key = ${directKeyOf(a, b)}`);
   if (!row) return;
+  const room = chatRoom(ctx.env, row.id);
   const blocked = await blockedEitherWay(ctx, a, b);
-  await chatRoom(ctx.env, row.id).setSendingAllowed(!blocked);
+  await room.setSendingAllowed(!blocked);
+  // A block and an unblock in quick succession: their room calls may land in either order. Asked
+  // again once ours has landed, the last call to land always carries an answer at least as new
+  // as the last change (a stale "open" must never outlive a block).
+  const blockedNow = await blockedEitherWay(ctx, a, b);
+  if (blockedNow !== blocked) await room.setSendingAllowed(!blockedNow);
 }
