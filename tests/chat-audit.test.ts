@@ -8,7 +8,10 @@ import { SENTRY_ALLOWED_SEARCH_PARAMS } from "../worker/lib/report-error";
 import type { ConversationDetailDto, InboxPage } from "../worker/schemas/conversations";
 import { messagePreview } from "../worker/services/chat-inbox";
 import { syncDirectRoomSending } from "../worker/services/conversations";
-import type { Ctx } from "../worker/env";
+import type { AppEnv, Ctx } from "../worker/env";
+import { chatLive } from "../worker/api/chat-live";
+import { handleError } from "../worker/middleware/problem";
+import { Hono } from "hono";
 import { api, BASE } from "./accounts";
 import { directConversation, eventRoom, groupConversation, openChat, removeMember, ticketFor, upgrade } from "./chat-fixtures";
 import { connectRoom, roomStub, type RoomSocket } from "./chat-room-sockets";
@@ -79,6 +82,38 @@ describe("the door", () => {
         expect([401, 403]).toContain(res.status);
       }
     }
+  });
+
+  it("a removal landing while the room accepts the socket: the door asks again, closes it through the room and answers 403", async () => {
+    const [ana, beto] = await Promise.all([dancer("ana"), dancer("beto")]);
+    const id = await groupConversation(ana, [beto]);
+    const { ticket } = await ticketFor(beto, id);
+    const disconnected: string[] = [];
+    // The room as the door sees it: beto is removed (row and all) while it accepts his socket.
+    const room = {
+      async fetch() {
+        await removeMember(id, beto);
+        const pair = new WebSocketPair();
+        pair[1].accept();
+        return new Response(null, { status: 101, webSocket: pair[0] });
+      },
+      async disconnect(userId: string) {
+        disconnected.push(userId);
+      },
+    };
+    const fakeEnv = { ...jobCtx().env, CHAT_ROOM: { idFromName: (name: string) => name, get: () => room } };
+    const door = new Hono<AppEnv>();
+    door.use(async (c, next) => {
+      c.set("requestId", "audit");
+      c.set("ctx", { ...jobCtx(), env: c.env });
+      await next();
+    });
+    door.get("/ws/conversations/:id", chatLive);
+    door.onError(handleError);
+    const res = await door.request(`/ws/conversations/${id}?ticket=${ticket}`, { headers: { Upgrade: "websocket", Origin: env.APP_ORIGIN } }, fakeEnv);
+    expect(res.status).toBe(403);
+    expect(res.webSocket).toBeNull();
+    expect(disconnected).toEqual([beto.user.id]);
   });
 
   it("since: hex, signs, spaces, exponents and 16 digits are 400 without spending the ticket; of repeated ones the first counts", async () => {
