@@ -9,6 +9,9 @@ const MAX_BACKOFF_MS = 30_000;
 /** Keeps idle proxies from closing the line; the hub answers "pong" without waking up. */
 const PING_EVERY_MS = 45_000;
 
+/** Dispatched on window with the NotificationDto as detail whenever the live channel brings one. */
+export const NOTIFICATION_EVENT = "mt:notification";
+
 const countLabel = (n: number) => (n > 999 ? "999+" : String(n));
 
 /**
@@ -50,7 +53,11 @@ export function NotificationBell({ unreadCount }: { unreadCount: number }) {
           return;
         }
         setCount(message.unreadCount);
-        if (message.type === "notification") setAnnouncement(`New notification: ${notificationText(message.item)}.`);
+        if (message.type === "notification") {
+          setAnnouncement(`New notification: ${notificationText(message.item)}.`);
+          // Pages that show what the notification is about (the Messages inbox) may refresh.
+          window.dispatchEvent(new CustomEvent<NotificationDto>(NOTIFICATION_EVENT, { detail: message.item }));
+        }
       });
       socket.addEventListener("close", () => {
         clearInterval(ping);
