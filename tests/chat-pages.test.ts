@@ -261,6 +261,111 @@ describe("a conversation page", () => {
   });
 });
 
+describe("reading a conversation", () => {
+  it("links http(s) addresses (nofollow ugc, escaped) and nothing else, and separates days", async () => {
+    const [ana, beto] = await Promise.all([signedIn("Ana"), signedIn("Beto")]);
+    const id = await directConversation(ana, beto);
+    await say(beto, id, 'Mirá https://example.com/milonga?a=1&b=2, y "javascript:alert(1)" o www.laviruta.com.');
+    const html = await (await page(`/messages/${id}`, ana.cookie)).text();
+    expect(html).toMatch(/<a href="https:\/\/example\.com\/milonga\?a=1&amp;b=2" rel="nofollow ugc noopener" target="_blank"[^>]*>https:\/\/example\.com\/milonga\?a=1&amp;b=2<\/a>, y &quot;javascript:alert\(1\)&quot; o <a href="https:\/\/www\.laviruta\.com" rel="nofollow ugc noopener"/);
+    expect(html).not.toMatch(/href="javascript/i);
+    // The first message of the day has its separator (the page renders in UTC before it knows the reader's zone).
+    expect(html).toMatch(/data-testid="day-separator"[^>]*><span>Today<\/span>/);
+  });
+
+  it("marks where the unread messages begin when the page opens, and not once they are read", async () => {
+    const [ana, beto] = await Promise.all([signedIn("Ana"), signedIn("Beto")]);
+    const id = await directConversation(ana, beto);
+    await say(ana, id, "¿Vamos el jueves?");
+    await say(beto, id, "Primer mensaje nuevo");
+    await say(beto, id, "Segundo mensaje nuevo");
+    const html = await (await page(`/messages/${id}`, ana.cookie)).text();
+    const divider = html.indexOf('data-testid="unread-divider"');
+    expect(divider).toBeGreaterThan(html.indexOf("¿Vamos el jueves?"));
+    expect(divider).toBeLessThan(html.indexOf("Primer mensaje nuevo"));
+    expect(html.match(/data-testid="unread-divider"/g)).toHaveLength(1);
+    // That visit read them; Beto read Ana's message when he answered it.
+    expect(await (await page(`/messages/${id}`, ana.cookie)).text()).not.toContain('data-testid="unread-divider"');
+    expect(await (await page(`/messages/${id}`, beto.cookie)).text()).not.toContain('data-testid="unread-divider"');
+  });
+});
+
+describe("editing and deleting your messages without JavaScript", () => {
+  const messageAt = async (m: Member, id: string, seq: number) => (await history(m, id)).find((x) => x.seq === seq);
+
+  it("edits through ?edit=<seq> and its form, for your own messages only", async () => {
+    const [ana, beto] = await Promise.all([signedIn("Ana"), signedIn("Beto")]);
+    const id = await directConversation(ana, beto);
+    const { seq } = await say(ana, id, "Lleg a las 22");
+    const theirs = await say(beto, id, "Dale");
+    const html = await (await page(`/messages/${id}`, ana.cookie)).text();
+    // Edit and Delete are links on her own message, not on Beto's.
+    expect(html).toContain(`href="/messages/${id}?edit=${seq}#m-${seq}"`);
+    expect(html).toContain(`href="/messages/${id}?delete=${seq}#m-${seq}"`);
+    expect(html).not.toContain(`?edit=${theirs.seq}`);
+    expect(await (await page(`/messages/${id}`, beto.cookie)).text()).not.toContain(`?edit=${seq}`);
+
+    const form = await (await page(`/messages/${id}?edit=${seq}`, ana.cookie)).text();
+    expect(form).toContain('name="intent" value="edit"');
+    expect(form).toMatch(/<textarea[^>]*name="body"[^>]*>Lleg a las 22<\/textarea>/);
+    const clientId = /name="intent" value="edit"\/><input type="hidden" name="seq" value="\d+"\/><input type="hidden" name="clientId" value="([^"]+)"/.exec(form)?.[1];
+    expect(clientId).toMatch(/^[0-9a-f-]{36}$/);
+    // Beto's page at ?edit= of Ana's message shows no form.
+    expect(await (await page(`/messages/${id}?edit=${seq}`, beto.cookie)).text()).not.toContain('name="intent" value="edit"');
+
+    // A blank edit is refused with the form still open and why.
+    const blank = await submit(`/messages/${id}?edit=${seq}`, { intent: "edit", seq: String(seq), clientId: clientId!, body: "  " }, { cookie: ana.cookie });
+    expect(blank.status).toBe(400);
+    const blankHtml = await blank.text();
+    expect(blankHtml).toContain('role="alert"');
+    expect(blankHtml).toContain('name="intent" value="edit"');
+
+    const saved = await submit(`/messages/${id}?edit=${seq}`, { intent: "edit", seq: String(seq), clientId: clientId!, body: "Llego a las 22 <3" }, { cookie: ana.cookie });
+    expect(saved.status).toBe(302);
+    expect(saved.headers.get("Location")).toBe(`/messages/${id}#m-${seq}`);
+    expect((await messageAt(beto, id, seq))?.body).toBe("Llego a las 22 <3");
+    const after = await (await page(`/messages/${id}`, beto.cookie)).text();
+    expect(after).toContain("Llego a las 22 &lt;3");
+    expect(after).toContain("· edited");
+
+    // Beto cannot edit Ana's message, nor Ana a seq that is not a message: a message on the page, nothing changes.
+    const forged = await submit(`/messages/${id}`, { intent: "edit", seq: String(seq), clientId: crypto.randomUUID(), body: "hackeado" }, { cookie: beto.cookie });
+    expect(forged.status).toBe(403);
+    expect(await forged.text()).toContain('role="alert"');
+    const missing = await submit(`/messages/${id}`, { intent: "edit", seq: "999", clientId: crypto.randomUUID(), body: "x" }, { cookie: ana.cookie });
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('role="alert"');
+    expect((await submit(`/messages/${id}`, { intent: "edit", seq: "-1", clientId: crypto.randomUUID(), body: "x" }, { cookie: ana.cookie })).status).toBe(400);
+    expect((await messageAt(ana, id, seq))?.body).toBe("Llego a las 22 <3");
+  });
+
+  it("deletes after a confirmation (?delete=<seq>), never someone else's, never from another site or outside the conversation", async () => {
+    const [ana, beto, eve] = await Promise.all([signedIn("Ana"), signedIn("Beto"), signedIn("Eve")]);
+    const id = await directConversation(ana, beto);
+    const { seq } = await say(ana, id, "Oops, wrong chat");
+    const confirm = await (await page(`/messages/${id}?delete=${seq}`, ana.cookie)).text();
+    expect(confirm).toContain("Delete this message for everyone?");
+    expect(confirm).toContain('name="intent" value="delete"');
+    expect(confirm).toContain(`href="/messages/${id}#m-${seq}"`);
+    const fields = { intent: "delete", seq: String(seq), clientId: crypto.randomUUID() };
+
+    expect((await submit(`/messages/${id}`, fields, { cookie: ana.cookie, origin: "https://evil.example" })).status).toBeGreaterThanOrEqual(400);
+    expect((await submit(`/messages/${id}`, fields, { cookie: eve.cookie })).status).toBe(404);
+    expect((await submit(`/messages/${id}`, fields, { cookie: beto.cookie })).status).toBe(403);
+    expect((await messageAt(ana, id, seq))?.body).toBe("Oops, wrong chat");
+
+    const deleted = await submit(`/messages/${id}`, fields, { cookie: ana.cookie });
+    expect(deleted.status).toBe(302);
+    expect(deleted.headers.get("Location")).toBe(`/messages/${id}#m-${seq}`);
+    expect((await messageAt(beto, id, seq))?.body).toBeNull();
+    const html = await (await page(`/messages/${id}`, beto.cookie)).text();
+    expect(html).toContain("Message deleted");
+    expect(html).not.toContain("Oops, wrong chat");
+    // A deleted message offers no Edit or Delete.
+    expect(await (await page(`/messages/${id}`, ana.cookie)).text()).not.toContain(`?delete=${seq}`);
+  });
+});
+
 describe("the Message button on profiles", () => {
   it("opens the one direct conversation, from either side, without JavaScript", async () => {
     const [ana, beto] = await Promise.all([signedIn("Ana"), signedIn("Beto")]);

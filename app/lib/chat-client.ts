@@ -507,3 +507,11 @@ function safeLocalStorage(): OutboxStorage | null {
     return null;
   }
 }
+
+/**
+ * Is this live notification (from the header bell's channel) about a chat message, so that a
+ * conversation's inbox line has changed? The Messages inbox reloads its data when one comes.
+ */
+export function isMessageNotification(item: { type?: unknown; subject?: { type?: unknown } | null } | null | undefined): boolean {
+  return item?.type === "message" && item.subject?.type === "room";
+}

@@ -1,4 +1,4 @@
-import { data, Form, isRouteErrorResponse, redirect } from "react-router";
+import { data, Form, isRouteErrorResponse, redirect, type ShouldRevalidateFunctionArgs } from "react-router";
 import type { Route } from "./+types/messages.$id";
 import { PresenceDot } from "../components/chat/avatar";
 import { ConversationView } from "../components/chat/conversation-view";
@@ -7,8 +7,8 @@ import { formError, handlesFrom, requireMemberPage } from "../lib/chat-forms.ser
 import { serverContext } from "../server-context";
 import { DomainError } from "../../worker/errors";
 import { UUID_PATTERN } from "../../worker/lib/ids";
-import { addMembersInput, historyQuery, sendMessageInput, updateConversationInput, type ConversationDetailDto } from "../../worker/schemas/conversations";
-import { addMembers, getConversation, leaveConversation, listMessages, markConversationRead, removeMember, sendMessage, updateConversation } from "../../worker/services/conversations";
+import { addMembersInput, editMessageInput, historyQuery, sendMessageInput, updateConversationInput, type ConversationDetailDto } from "../../worker/schemas/conversations";
+import { addMembers, deleteMessage, editMessage, getConversation, leaveConversation, listMessages, markConversationRead, removeMember, sendMessage, updateConversation } from "../../worker/services/conversations";
 
 /** Messages a page shows at once; older ones are a scroll (or an "Older messages" link) away. */
 const PAGE_SIZE = "50";
@@ -25,6 +25,16 @@ type Done = keyof typeof DONE_MESSAGES;
 
 export function meta({ loaderData }: Route.MetaArgs) {
   return [{ title: loaderData ? `${loaderData.conversation.title} — Messages — Mundo Tango` : "Conversation not found — Mundo Tango" }];
+}
+
+/**
+ * A plain revalidation of the same address (the inbox refreshing for a notification, the bell
+ * reconnecting) leaves the open conversation alone: its live connection keeps it current, and
+ * re-running the loader would mark it read while the tab may be hidden. Forms and navigations reload it.
+ */
+export function shouldRevalidate({ currentUrl, nextUrl, formMethod, defaultShouldRevalidate }: ShouldRevalidateFunctionArgs) {
+  if (!formMethod && currentUrl.href === nextUrl.href) return false;
+  return defaultShouldRevalidate;
 }
 
 function conversationId(raw: string | undefined): string {
@@ -56,6 +66,10 @@ export async function loader({ params, request, context }: Route.LoaderArgs) {
   if (before === null && page.lastSeq > conversation.lastReadSeq) await markConversationRead(ctx, id, page.lastSeq).catch(() => undefined);
   const doneParam = search.get("done");
   return {
+    // Editing or deleting one of your messages without JavaScript: ?edit=<seq> or ?delete=<seq> shows its form.
+    change: seqParam(search.get("edit")) !== null ? { kind: "edit" as const, seq: seqParam(search.get("edit"))! } : seqParam(search.get("delete")) !== null ? { kind: "delete" as const, seq: seqParam(search.get("delete"))! } : null,
+    // A separate key for those forms, so an edit never shares an id with a message sent from this page.
+    changeId: crypto.randomUUID(),
     conversation,
     page,
     before,
@@ -67,7 +81,15 @@ export async function loader({ params, request, context }: Route.LoaderArgs) {
   };
 }
 
-type Failure = { intent: string; error: string; body?: string };
+/** A message seq from the address or a form: a positive whole number, or null. */
+function seqParam(raw: string | null | FormDataEntryValue): number | null {
+  if (typeof raw !== "string" || !/^[1-9]\d{0,15}$/.test(raw)) return null;
+  const seq = Number(raw);
+  return Number.isSafeInteger(seq) ? seq : null;
+}
+
+/** `seq` with `local`: an edit whose text was refused, shown in its own form; any other refusal is shown at the top. */
+type Failure = { intent: string; error: string; body?: string; seq?: number; local?: boolean };
 
 export async function action({ params, request, context }: Route.ActionArgs) {
   const { ctx } = context.get(serverContext);
@@ -90,6 +112,22 @@ export async function action({ params, request, context }: Route.ActionArgs) {
         if (!parsed.success) return failed(sentence(parsed.error.issues), 400, text("body"));
         const sent = await sendMessage(ctx, id, parsed.data);
         return redirect(`/messages/${id}#m-${sent.seq}`);
+      }
+      case "edit":
+      case "delete": {
+        const seq = seqParam(form.get("seq"));
+        if (seq === null) return failed("Choose a message to change.");
+        // Back to the page the form was on (an older page keeps its ?before=).
+        const before = seqParam(form.get("before"));
+        const to = `/messages/${id}${before !== null ? `?before=${before}` : ""}#m-${seq}`;
+        if (intent === "delete") {
+          await deleteMessage(ctx, id, seq, text("clientId"));
+          return redirect(to);
+        }
+        const parsed = editMessageInput.safeParse({ clientId: text("clientId"), body: text("body") });
+        if (!parsed.success) return data<Failure>({ intent, error: sentence(parsed.error.issues), body: text("body"), seq, local: true }, { status: 400 });
+        await editMessage(ctx, id, seq, parsed.data);
+        return redirect(to);
       }
       case "mute":
       case "unmute":
@@ -117,15 +155,21 @@ export async function action({ params, request, context }: Route.ActionArgs) {
         return failed("Choose one of the buttons.");
     }
   } catch (error) {
-    if (error instanceof DomainError && error.status === 404) throw data(null, { status: 404 });
+    const change = intent === "edit" || intent === "delete";
+    // For an edit or delete a 404 is about the message (gone, or not a message); the page's loader
+    // still answers 404 to anyone who is not in the conversation.
+    if (error instanceof DomainError && error.status === 404 && !change) throw data(null, { status: 404 });
     const { message, status } = formError(error);
+    if (change) return data<Failure>({ intent, error: message, body: intent === "edit" ? text("body") : undefined, seq: seqParam(form.get("seq")) ?? undefined }, { status });
     return failed(message, status, intent === "send" ? text("body") : undefined);
   }
 }
 
 export default function ConversationPage({ loaderData, actionData }: Route.ComponentProps) {
-  const { conversation, page, before, myId, clientId, now, done } = loaderData;
+  const { conversation, page, before, myId, clientId, now, done, change, changeId } = loaderData;
   const failure = actionData as Failure | undefined;
+  const changeFailure = failure && (failure.intent === "edit" || failure.intent === "delete") ? failure : null;
+  const localFailure = changeFailure?.local ? changeFailure : null;
   return (
     <ConversationView
       key={`${conversation.id}:${before ?? "newest"}`}
@@ -137,6 +181,14 @@ export default function ConversationPage({ loaderData, actionData }: Route.Compo
       now={now}
       formError={failure?.intent === "send" ? failure.error : null}
       formBody={failure?.intent === "send" ? failure.body : undefined}
+      plainChanges={{
+        before,
+        changeId,
+        // An edit with refused text keeps its form open with the text and why; other refusals are said at the top.
+        change: changeFailure?.seq !== undefined ? { kind: changeFailure.intent as "edit" | "delete", seq: changeFailure.seq } : change,
+        error: localFailure?.error ?? null,
+        body: changeFailure?.body,
+      }}
       settings={(online) => (
         <>
           {done && (
@@ -144,19 +196,19 @@ export default function ConversationPage({ loaderData, actionData }: Route.Compo
               <FormAlert tone="success" message={DONE_MESSAGES[done]} />
             </div>
           )}
-          {failure && failure.intent !== "send" && (
+          {failure && failure.intent !== "send" && !localFailure && (
             <div className="px-3 pt-2">
               <FormAlert message={failure.error} />
             </div>
           )}
-          <Settings conversation={conversation} myId={myId} online={online} open={Boolean(failure && failure.intent !== "send")} />
+          <Settings conversation={conversation} myId={myId} online={online} open={Boolean(failure && failure.intent !== "send" && !changeFailure)} />
         </>
       )}
     />
   );
 }
 
-const smallButton = "rounded-full border border-stone-300 px-3 py-1 text-sm font-semibold text-stone-700 hover:border-tango-600 hover:text-tango-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-tango-600";
+const smallButton = "min-h-11 sm:min-h-0 rounded-full border border-stone-300 px-3 py-1 text-sm font-semibold text-stone-700 hover:border-tango-600 hover:text-tango-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-tango-600";
 const field = "min-w-0 flex-1 rounded-lg border border-stone-300 bg-white px-3 py-1.5 text-base text-ink";
 
 /** Mute, members and (for group admins) rename, add and remove; leave. Plain forms: no JavaScript needed. */
@@ -165,7 +217,7 @@ function Settings({ conversation, myId, online, open }: { conversation: Conversa
   const members = [...conversation.members].sort((a, b) => Number(b.id === myId) - Number(a.id === myId) || a.displayName.localeCompare(b.displayName));
   return (
     <details open={open} className="border-b border-stone-200 bg-white px-3 py-1.5 text-sm">
-      <summary className="cursor-pointer rounded font-semibold text-stone-700 hover:text-tango-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-tango-600">
+      <summary className="cursor-pointer rounded py-2.5 font-semibold sm:py-0 text-stone-700 hover:text-tango-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-tango-600">
         {conversation.type === "direct" ? "Options" : `Members and options`}
         {conversation.muted && <span className="ml-2 rounded-full bg-stone-100 px-2 py-0.5 text-xs text-stone-700">Muted</span>}
       </summary>
@@ -209,7 +261,7 @@ function Settings({ conversation, myId, online, open }: { conversation: Conversa
                     <Form method="post">
                       <input type="hidden" name="intent" value="remove" />
                       <input type="hidden" name="handle" value={m.handle} />
-                      <button type="submit" className="rounded-full px-2 py-0.5 text-xs font-semibold text-red-700 hover:bg-red-50">
+                      <button type="submit" className="-my-2 min-h-11 rounded-full px-3 text-xs font-semibold text-red-700 hover:bg-red-50 sm:my-0 sm:min-h-0 sm:px-2 sm:py-0.5">
                         Remove<span className="sr-only"> {m.displayName}</span>
                       </button>
                     </Form>
@@ -234,7 +286,7 @@ function Settings({ conversation, myId, online, open }: { conversation: Conversa
         {conversation.type !== "direct" && (
           <Form method="post">
             <input type="hidden" name="intent" value="leave" />
-            <button type="submit" className="rounded-full border border-red-300 px-3 py-1 text-sm font-semibold text-red-700 hover:bg-red-50">
+            <button type="submit" className="min-h-11 rounded-full border border-red-300 px-3 py-1 text-sm font-semibold text-red-700 hover:bg-red-50 sm:min-h-0">
               Leave {conversation.type === "event" ? "the event chat" : "the group"}
             </button>
           </Form>

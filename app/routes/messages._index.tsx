@@ -6,7 +6,7 @@ export default function MessagesIndex() {
   return (
     <section aria-label="No conversation open" className="grid h-full min-h-[26rem] place-items-center rounded-2xl border border-dashed border-stone-300 bg-white p-8 text-center">
       <div className="max-w-sm">
-        <p aria-hidden="true" className="font-display text-5xl text-tango-200">
+        <p aria-hidden="true" className="font-display text-5xl text-tango-500/30">
           ✉
         </p>
         <h2 className="mt-2 font-display text-xl font-semibold text-ink">Choose a conversation</h2>

@@ -1,7 +1,11 @@
-import { data, Form, Outlet, redirect, useParams } from "react-router";
+import { useEffect } from "react";
+import { data, Form, Outlet, redirect, useParams, useRevalidator } from "react-router";
 import type { Route } from "./+types/messages";
 import { InboxItem } from "../components/chat/inbox-item";
+import { NOTIFICATION_EVENT } from "../components/notification-bell";
+import type { NotificationDto } from "../../worker/schemas/notifications";
 import { FormAlert } from "../components/form-field";
+import { isMessageNotification } from "../lib/chat-client";
 import { formError, handlesFrom, requireMemberPage } from "../lib/chat-forms.server";
 import { serverContext } from "../server-context";
 import { DomainError } from "../../worker/errors";
@@ -64,9 +68,10 @@ export default function Messages({ loaderData, actionData }: Route.ComponentProp
   const { inbox, paged, myId, now, verified } = loaderData;
   const { id: openId } = useParams();
   const open = openId !== undefined;
+  useInboxFollowsNotifications();
   const olderHref = inbox.nextCursor ? `${open ? `/messages/${openId}` : "/messages"}?cursor=${encodeURIComponent(inbox.nextCursor)}` : null;
   return (
-    <div className="grid gap-4 md:grid-cols-[20rem_minmax(0,1fr)] lg:grid-cols-[22rem_minmax(0,1fr)]">
+    <div className="grid grid-cols-1 gap-4 md:grid-cols-[20rem_minmax(0,1fr)] lg:grid-cols-[22rem_minmax(0,1fr)]">
       <section aria-labelledby="inbox-heading" className={open ? "hidden md:block" : ""}>
         <div className="flex items-baseline justify-between gap-2 px-1">
           <h1 id="inbox-heading" className={`font-display font-bold text-tango-900 ${open ? "text-xl" : "text-3xl md:text-xl"}`}>
@@ -114,6 +119,28 @@ export default function Messages({ loaderData, actionData }: Route.ComponentProp
       </div>
     </div>
   );
+}
+
+/**
+ * The inbox is server data; a message in a conversation that is not open reaches this page only
+ * as a notification on the header bell's live channel. When one comes, reload the page's data
+ * (the conversation route keeps its own live state: see its shouldRevalidate), a few at a time.
+ */
+function useInboxFollowsNotifications() {
+  const { revalidate } = useRevalidator();
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const listener = (event: Event) => {
+      if (!isMessageNotification((event as CustomEvent<NotificationDto>).detail)) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => void Promise.resolve(revalidate()).catch(() => undefined), 250);
+    };
+    window.addEventListener(NOTIFICATION_EVENT, listener);
+    return () => {
+      clearTimeout(timer);
+      window.removeEventListener(NOTIFICATION_EVENT, listener);
+    };
+  }, [revalidate]);
 }
 
 type StartError = { intent: string; error: string; submitted: { handle: string; title: string; members: string } };

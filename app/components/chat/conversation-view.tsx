@@ -5,7 +5,7 @@ import { applyFrame, ChatClient, mergeMessages, receiptFor, TYPING_SHOWN_MS, typ
 import { ChatAvatar } from "./avatar";
 import { LAST_MESSAGE_EVENT, type LastMessageDetail } from "./inbox-item";
 import { Composer } from "./composer";
-import { MessageItems, type MessageActions } from "./message-list";
+import { MessageItems, type MessageActions, type PlainChanges } from "./message-list";
 import { TypingIndicator } from "./typing-indicator";
 
 // useLayoutEffect warns during server rendering; the scroll work only matters in the browser.
@@ -22,6 +22,8 @@ interface Props {
   now: number;
   formError?: string | null;
   formBody?: string;
+  /** Edit and delete without JavaScript: which form is open (?edit=, ?delete=), its clientId and last refusal. */
+  plainChanges?: Omit<PlainChanges, "conversationId">;
   /** The conversation's settings (mute, members…), shown under the header; given who is online now. */
   settings?: (online: Set<string>) => ReactNode;
 }
@@ -32,20 +34,25 @@ interface Props {
  * new messages, edits and deletes, typing, presence and read receipts, the outbox with its
  * sending/failed states, and older history fetched when scrolled to the top.
  */
-export function ConversationView({ conversation, myId, initial, clientId, live, now, formError, formBody, settings }: Props) {
+export function ConversationView({ conversation, myId, initial, clientId, live, now, formError, formBody, plainChanges, settings }: Props) {
   const [room, setRoom] = useState<RoomState>(() => ({ messages: initial.data, lastSeq: initial.lastSeq, reads: {}, online: [] }));
   const [outbox, setOutbox] = useState<OutboxEntry[]>([]);
   const [status, setStatus] = useState<{ status: ChatStatus; retryInMs?: number; message?: string } | null>(null);
   const [typing, setTyping] = useState<Record<string, number>>({});
   const [nextBefore, setNextBefore] = useState(initial.nextBefore);
   const [loadingOlder, setLoadingOlder] = useState(false);
-  const [editing, setEditing] = useState<number | null>(null);
+  // Opened at ?edit=<seq>: once live, the same message is in its (live) edit form.
+  const [editing, setEditing] = useState<number | null>(plainChanges?.change?.kind === "edit" ? plainChanges.change.seq : null);
   const [problem, setProblem] = useState<string | null>(null);
   const [hydrated, setHydrated] = useState(false);
   const [timeZone, setTimeZone] = useState("UTC");
   const [clock, setClock] = useState(now);
   const [newBelow, setNewBelow] = useState(false);
   const [extraMembers, setExtraMembers] = useState<ChatMember[]>([]);
+  // Where the unread part began when the page opened: a "New messages" line stays there while it is open.
+  const [unreadFrom] = useState(() => (live ? (initial.data.find((m) => m.seq > conversation.lastReadSeq && m.senderId !== myId)?.seq ?? null) : null));
+  // Older history put into the log is not news: screen readers are not told about it.
+  const [quiet, setQuiet] = useState(false);
   const client = useRef<ChatClient | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
@@ -154,10 +161,23 @@ export function ConversationView({ conversation, myId, initial, clientId, live, 
     if (scroller.current) lastHeight.current = scroller.current.scrollHeight;
   });
 
+  // Opening with more unread than fits: start at the "New messages" line rather than the newest message.
+  useEffect(() => {
+    const el = scroller.current;
+    const divider = el?.querySelector<HTMLElement>("#first-unread");
+    if (!el || !divider) return;
+    const top = divider.getBoundingClientRect().top - el.getBoundingClientRect().top;
+    if (top < 0) {
+      el.scrollTop += top - 8;
+      atBottom.current = false;
+    }
+  }, []);
+
   const loadOlder = useCallback(async () => {
     if (loading.current || nextBefore === null) return;
     loading.current = true;
     setLoadingOlder(true);
+    setQuiet(true);
     try {
       const res = await fetch(`/api/v1/conversations/${encodeURIComponent(conversation.id)}/messages?before=${nextBefore}&limit=50`, {
         credentials: "same-origin",
@@ -173,6 +193,8 @@ export function ConversationView({ conversation, myId, initial, clientId, live, 
     } finally {
       loading.current = false;
       setLoadingOlder(false);
+      // Speak again once the older messages are in the page (after this render has been committed).
+      setTimeout(() => setQuiet(false), 300);
     }
   }, [conversation.id, nextBefore]);
 
@@ -191,14 +213,24 @@ export function ConversationView({ conversation, myId, initial, clientId, live, 
     if (scroller.current) scroller.current.scrollTop = 0;
   };
 
+  // When an edit form closes, the keyboard goes back to that message's Edit button, not to the top of the page.
+  const refocusEdit = (seq: number) =>
+    requestAnimationFrame(() => scroller.current?.querySelector<HTMLElement>(`[id="m-${seq}"] [data-edit]`)?.focus());
+
   const actions: MessageActions | null =
     hydrated && live
       ? {
           onStartEdit: (seq) => setEditing(seq),
-          onCancelEdit: () => setEditing(null),
+          onCancelEdit: () => {
+            const seq = editing;
+            setEditing(null);
+            if (seq !== null) refocusEdit(seq);
+          },
           onSaveEdit: (seq, body) => {
-            if (client.current?.edit(seq, body)) setEditing(null);
-            else setProblem("Not connected: your edit was not sent. Try again in a moment.");
+            if (client.current?.edit(seq, body)) {
+              setEditing(null);
+              refocusEdit(seq);
+            } else setProblem("Not connected: your edit was not sent. Try again in a moment.");
           },
           onDelete: (seq) => {
             if (!window.confirm("Delete this message for everyone?")) return;
@@ -275,7 +307,7 @@ export function ConversationView({ conversation, myId, initial, clientId, live, 
               ? (status.message ?? "This conversation is no longer available.")
               : `Connection lost. Reconnecting${status.retryInMs ? ` in ${Math.ceil(status.retryInMs / 1000)} s` : ""}…`}
           {status.status === "waiting" && (
-            <button type="button" onClick={() => client.current?.wake()} className="ml-2 font-semibold underline">
+            <button type="button" onClick={() => client.current?.wake()} className="-my-1.5 ml-1 min-h-11 px-1 font-semibold underline sm:min-h-0">
               Reconnect now
             </button>
           )}
@@ -322,7 +354,7 @@ export function ConversationView({ conversation, myId, initial, clientId, live, 
                 {direct ? `No messages yet. Say hello to ${conversation.title}!` : "No messages yet. Write the first one below."}
               </p>
             )}
-            <div role="log" aria-live="polite" aria-label={`Messages in ${conversation.title}`}>
+            <div role="log" aria-live={quiet ? "off" : "polite"} aria-relevant="additions" aria-label={`Messages in ${conversation.title}`}>
               <ol className="flex flex-col pb-1">
                 <MessageItems
                   messages={room.messages}
@@ -334,6 +366,8 @@ export function ConversationView({ conversation, myId, initial, clientId, live, 
                   receipt={receipt}
                   editing={editing}
                   actions={actions}
+                  unreadFrom={unreadFrom}
+                  plain={plainChanges ? { ...plainChanges, conversationId: conversation.id } : null}
                 />
               </ol>
             </div>

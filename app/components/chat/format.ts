@@ -54,3 +54,70 @@ export function previewText(conversation: ConversationDto, myId: string, names: 
   if (conversation.type !== "direct" && last.senderId && names[last.senderId]) return `${names[last.senderId]}: ${text}`;
   return text;
 }
+
+/** The calendar day of an instant in a zone, "2026-11-24": for separating the message list by day. */
+export function dayKey(iso: string, timeZone = "UTC"): string {
+  const then = Date.parse(iso);
+  if (Number.isNaN(then)) return "";
+  return new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit", timeZone }).format(then);
+}
+
+/** "Today", "Yesterday", "Monday 17 November", "Friday 3 January 2025": the separator above a day's first message. */
+export function dayLabel(iso: string, now: number, timeZone = "UTC"): string {
+  const then = Date.parse(iso);
+  if (Number.isNaN(then)) return "";
+  const day = dayKey(iso, timeZone);
+  const today = dayKey(new Date(now).toISOString(), timeZone);
+  if (day === today) return "Today";
+  // The day before `now`'s day in that zone: noon of today's date minus a day, then back into the zone.
+  const yesterday = new Date(Date.parse(`${today}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  if (day === yesterday) return "Yesterday";
+  const sameYear = day.slice(0, 4) === today.slice(0, 4);
+  return new Intl.DateTimeFormat("en-GB", { weekday: "long", day: "numeric", month: "long", ...(sameYear ? {} : { year: "numeric" }), timeZone }).format(then);
+}
+
+/** A piece of a message: plain text, or an http(s) address to link (shown as typed). */
+export type TextPart = { text: string; href?: undefined } | { text: string; href: string };
+
+// http(s):// or www. followed by anything up to whitespace or characters that rarely end an address.
+const ADDRESS = /\b(?:https?:\/\/|www\.)[^\s<>"]+/gi;
+const TRAILING = /[.,;:!?'"*_~]+$/;
+
+/**
+ * A message's text cut into plain parts and addresses to link. Only http and https (and
+ * "www." taken as https) become links; sentence punctuation and an unbalanced closing bracket
+ * after an address stay text. The parts are rendered as React text and <a> elements, never as HTML.
+ */
+export function linkify(text: string): TextPart[] {
+  const parts: TextPart[] = [];
+  let at = 0;
+  for (const match of text.matchAll(ADDRESS)) {
+    let address = match[0];
+    for (;;) {
+      const trimmed = address.replace(TRAILING, "");
+      const last = trimmed.at(-1);
+      const pairs: Record<string, string> = { ")": "(", "]": "[", "}": "{" };
+      const opener = last ? pairs[last] : undefined;
+      const unbalanced = opener !== undefined && trimmed.split(opener).length - 1 < trimmed.split(last!).length - 1;
+      const next = unbalanced ? trimmed.slice(0, -1) : trimmed;
+      if (next === address) break;
+      address = next;
+    }
+    const start = match.index;
+    const href = /^www\./i.test(address) ? `https://${address}` : address;
+    // "https://" alone, or an address that does not parse, stays text.
+    let ok = false;
+    try {
+      const url = new URL(href);
+      ok = (url.protocol === "https:" || url.protocol === "http:") && url.hostname.includes(".");
+    } catch {
+      ok = false;
+    }
+    if (!ok) continue;
+    if (start > at) parts.push({ text: text.slice(at, start) });
+    parts.push({ text: address, href });
+    at = start + address.length;
+  }
+  if (at < text.length) parts.push({ text: text.slice(at) });
+  return parts;
+}
