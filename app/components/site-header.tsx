@@ -31,7 +31,7 @@ export function SiteHeader({ viewer, unreadCount = 0, messagesUnread = 0 }: { vi
           </span>
           Mundo Tango
         </a>
-        <nav aria-label="Main" className="order-3 -mx-2 w-full overflow-x-auto sm:order-none sm:mx-0 sm:w-auto">
+        <nav aria-label="Main" className="relative order-3 -mx-2 w-full overflow-x-auto sm:order-none sm:mx-0 sm:w-auto">
           <ul className="flex gap-1">
             {NAV.map((item) => (
               <li key={item.to}>
