@@ -6,7 +6,7 @@ import type { Job } from "../queues/jobs";
 import { uuidv7 } from "../worker/lib/ids";
 import { SENTRY_ALLOWED_SEARCH_PARAMS } from "../worker/lib/report-error";
 import type { ConversationDetailDto, InboxPage } from "../worker/schemas/conversations";
-import { messagePreview } from "../worker/services/chat-inbox";
+import { messagePreview, recordRoomPreview } from "../worker/services/chat-inbox";
 import { syncDirectRoomSending } from "../worker/services/conversations";
 import type { AppEnv, Ctx } from "../worker/env";
 import { chatLive } from "../worker/api/chat-live";
@@ -394,6 +394,31 @@ describe("what a member who may not read is shown", () => {
     expect(detail.lastMessage?.preview ?? null).toBeNull();
     expect((await lineOf(stays)).lastMessage?.preview).toBe("Doors open at 22:00, secret door code 4711");
     expect((await lineOf(stays)).canSend).toBe(true);
+  });
+
+  it("deleting the newest message takes its words out of the notifications that quote it (this conversation's only), without a scan", async () => {
+    const [ana, beto] = await Promise.all([dancer("ana"), dancer("beto")]);
+    const [id, other] = [await groupConversation(ana, [beto]), await groupConversation(ana, [beto])];
+    const words = "wrong chat: the door code is 4711";
+    expect(await run(await roomMessage(id, ana, 1, words))).toBe(1);
+    expect(await run(await roomMessage(other, ana, 1, words))).toBe(1);
+    // An edit changes the inbox line only.
+    await recordRoomPreview(env, { conversationId: id, messageSeq: 1, body: "edited" });
+    expect(await excerpts(beto)).toEqual([words, words]);
+    await env.DB.prepare("UPDATE conversations SET last_preview = ? WHERE id = ?").bind(words, id).run();
+    await recordRoomPreview(env, { conversationId: id, messageSeq: 1, body: null });
+    expect(await excerpts(beto)).toEqual([words, null]);
+    const line = await env.DB.prepare("SELECT last_preview AS preview FROM conversations WHERE id = ?").bind(id).first<{ preview: string | null }>();
+    expect(line?.preview).toBeNull();
+    const plan = await env.DB.prepare(
+      `EXPLAIN QUERY PLAN UPDATE notifications SET data = json_set(data, '$.excerpt', NULL)
+        WHERE user_id IN (SELECT user_id FROM conversation_members WHERE conversation_id = ?1)
+          AND dedupe_key >= ?2 AND dedupe_key < ?3
+          AND json_extract(data, '$.excerpt') = (SELECT last_preview FROM conversations WHERE id = ?1 AND last_seq = ?4)`,
+    )
+      .bind(id, `message:${id}:`, `message:${id};`, 1)
+      .all<{ detail: string }>();
+    expect(plan.results.map((r) => r.detail).filter((d) => /^SCAN/.test(d))).toEqual([]);
   });
 
   it("a notification quotes its own sender only: a later message by someone else (maybe blocked) is not put under their name", async () => {

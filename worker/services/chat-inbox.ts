@@ -68,9 +68,27 @@ export async function recordRoomRead(env: Env, facts: RoomReadFacts): Promise<vo
     .run();
 }
 
-/** An edit or deletion of the conversation's newest message changes the inbox line (null: deleted). */
+/**
+ * An edit or deletion of the conversation's newest message changes the inbox line (null: deleted).
+ * A deletion also takes the words out of the members' "message" notifications that quote them
+ * (chat.notify quotes the inbox line, so they are those whose excerpt is that line), in the same
+ * transaction and before the line is cleared. Read per member on notifications_dedupe_idx.
+ */
 export async function recordRoomPreview(env: Env, facts: { conversationId: string; messageSeq: number; body: string | null }): Promise<void> {
-  await env.DB.prepare("UPDATE conversations SET last_preview = ?1 WHERE id = ?2 AND last_seq = ?3")
-    .bind(facts.body === null ? null : messagePreview(facts.body), facts.conversationId, facts.messageSeq)
-    .run();
+  const line = env.DB.prepare("UPDATE conversations SET last_preview = ?1 WHERE id = ?2 AND last_seq = ?3").bind(
+    facts.body === null ? null : messagePreview(facts.body),
+    facts.conversationId,
+    facts.messageSeq,
+  );
+  if (facts.body !== null) {
+    await line.run();
+    return;
+  }
+  const scrub = env.DB.prepare(
+    `UPDATE notifications SET data = json_set(data, '$.excerpt', NULL)
+      WHERE user_id IN (SELECT user_id FROM conversation_members WHERE conversation_id = ?1)
+        AND dedupe_key >= ?2 AND dedupe_key < ?3
+        AND json_extract(data, '$.excerpt') = (SELECT last_preview FROM conversations WHERE id = ?1 AND last_seq = ?4)`,
+  ).bind(facts.conversationId, `message:${facts.conversationId}:`, `message:${facts.conversationId};`, facts.messageSeq);
+  await env.DB.batch([scrub, line]);
 }
