@@ -13,7 +13,7 @@ import { chatLive } from "../worker/api/chat-live";
 import { handleError } from "../worker/middleware/problem";
 import { Hono } from "hono";
 import { api, BASE } from "./accounts";
-import { directConversation, eventRoom, groupConversation, openChat, removeMember, ticketFor, upgrade } from "./chat-fixtures";
+import { addMember, directConversation, eventRoom, groupConversation, openChat, removeMember, ticketFor, upgrade } from "./chat-fixtures";
 import { connectRoom, roomStub, type RoomSocket } from "./chat-room-sockets";
 import { createEvent, type Member } from "./event-factory";
 import { block, dancer, notificationsOf } from "./post-factory";
@@ -114,6 +114,16 @@ describe("the door", () => {
     expect(res.status).toBe(403);
     expect(res.webSocket).toBeNull();
     expect(disconnected).toEqual([beto.user.id]);
+
+    // A room that fails to disconnect him: still a 403, never a 500 or a socket.
+    await addMember(id, beto);
+    const again = await ticketFor(beto, id);
+    room.disconnect = async () => {
+      throw new Error("room unavailable");
+    };
+    const refused = await door.request(`/ws/conversations/${id}?ticket=${again.ticket}`, { headers: { Upgrade: "websocket", Origin: env.APP_ORIGIN } }, fakeEnv);
+    expect(refused.status).toBe(403);
+    expect(refused.webSocket).toBeNull();
   });
 
   it("since: hex, signs, spaces, exponents and 16 digits are 400 without spending the ticket; of repeated ones the first counts", async () => {

@@ -102,7 +102,8 @@ export async function chatLive(c: Context<AppEnv>): Promise<Response> {
   ]);
   if (direct && allowedNow !== allowed) await room.setSendingAllowed(allowedNow);
   if (refusal) {
-    await room.disconnect(userId);
+    // A room that errs here still refuses: the socket is never handed over, and the room's sweep closes its end.
+    await room.disconnect(userId).catch((error: unknown) => log("error", "chat.upgrade-disconnect-failed", { conversationId: conversation.id, userId, error: String(error) }));
     throw new Forbidden(refusal);
   }
   // A fresh Response: the room's headers are immutable, and later middleware adds its own.
