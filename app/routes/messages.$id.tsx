@@ -217,7 +217,7 @@ function Settings({ conversation, myId, online, open }: { conversation: Conversa
   const members = [...conversation.members].sort((a, b) => Number(b.id === myId) - Number(a.id === myId) || a.displayName.localeCompare(b.displayName));
   return (
     <details open={open} className="border-b border-stone-200 bg-white px-3 py-1.5 text-sm">
-      <summary className="cursor-pointer rounded py-2.5 font-semibold sm:py-0 text-stone-700 hover:text-tango-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-tango-600">
+      <summary className="cursor-pointer rounded py-3 font-semibold sm:py-0 text-stone-700 hover:text-tango-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-tango-600">
         {conversation.type === "direct" ? "Options" : `Members and options`}
         {conversation.muted && <span className="ml-2 rounded-full bg-stone-100 px-2 py-0.5 text-xs text-stone-700">Muted</span>}
       </summary>

@@ -72,11 +72,10 @@ export function Composer({
           Send
         </button>
       </div>
-      {onSend && (
-        <p id={hintId} className="mt-1 hidden text-xs text-stone-600 sm:block">
-          Enter sends, Shift+Enter starts a new line.
-        </p>
-      )}
+      {/* The line is there before hydration too (empty), so the history above does not jump when it appears. */}
+      <p id={hintId} className="mt-1 hidden h-4 text-xs leading-4 text-stone-600 sm:block">
+        {onSend ? "Enter sends, Shift+Enter starts a new line." : ""}
+      </p>
     </form>
   );
 }

@@ -161,16 +161,42 @@ export function ConversationView({ conversation, myId, initial, clientId, live, 
     if (scroller.current) lastHeight.current = scroller.current.scrollHeight;
   });
 
-  // Opening with more unread than fits: start at the "New messages" line rather than the newest message.
+  // Opening with more unread than fits: start at the "New messages" line rather than the newest
+  // message. Placed again when web fonts arrive (they change the height of the messages below
+  // the line), unless the reader has scrolled meanwhile.
   useEffect(() => {
-    const el = scroller.current;
-    const divider = el?.querySelector<HTMLElement>("#first-unread");
-    if (!el || !divider) return;
-    const top = divider.getBoundingClientRect().top - el.getBoundingClientRect().top;
-    if (top < 0) {
-      el.scrollTop += top - 8;
-      atBottom.current = false;
-    }
+    let placedAt: number | null = null;
+    let frame = 0;
+    const place = () => {
+      const el = scroller.current;
+      const divider = el?.querySelector<HTMLElement>("#first-unread");
+      if (!el || !divider) return;
+      if (placedAt === null ? !atBottom.current : el.scrollTop !== placedAt) return;
+      // Only the history scrolls (scrollIntoView would move the whole page on a phone too).
+      const above = divider.getBoundingClientRect().top - el.getBoundingClientRect().top;
+      if (above < 0 || placedAt !== null) {
+        atBottom.current = false;
+        el.scrollTop += above - 8;
+        placedAt = el.scrollTop;
+      }
+    };
+    const again = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(place);
+    };
+    again();
+    document.fonts?.addEventListener("loadingdone", again);
+    window.addEventListener("load", again);
+    const stop = setTimeout(() => {
+      document.fonts?.removeEventListener("loadingdone", again);
+      window.removeEventListener("load", again);
+    }, 5_000);
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(stop);
+      document.fonts?.removeEventListener("loadingdone", again);
+      window.removeEventListener("load", again);
+    };
   }, []);
 
   const loadOlder = useCallback(async () => {
@@ -257,7 +283,7 @@ export function ConversationView({ conversation, myId, initial, clientId, live, 
         <a
           href="/messages"
           title="All messages"
-          className="-ml-1 grid h-10 w-10 shrink-0 place-items-center rounded-full text-xl font-semibold text-tango-700 hover:bg-stone-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-tango-600 md:hidden"
+          className="-ml-1 grid h-11 w-11 shrink-0 place-items-center rounded-full text-xl font-semibold text-tango-700 hover:bg-stone-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-tango-600 md:hidden"
         >
           <span aria-hidden="true">←</span>
           <span className="sr-only">All messages</span>
@@ -432,7 +458,7 @@ function ConnectionBadge({ status, onReconnect }: { status: { status: ChatStatus
       disabled={live || status.status === "gone"}
       title={live ? "Connected: new messages appear as they are sent" : "Reconnect now"}
       data-testid="connection"
-      className="flex shrink-0 items-center gap-1.5 rounded-full px-2 py-1 text-xs font-semibold text-stone-600 enabled:hover:bg-stone-100"
+      className="flex min-h-11 shrink-0 items-center gap-1.5 rounded-full px-2 py-1 text-xs sm:min-h-0 font-semibold text-stone-600 enabled:hover:bg-stone-100"
     >
       <span aria-hidden="true" className={`h-2 w-2 rounded-full ${live ? "bg-emerald-500" : status.status === "gone" ? "bg-red-500" : "bg-amber-500"}`} />
       {label}

@@ -108,6 +108,10 @@ export function MessageItems({
         const firstUnread = unreadFrom !== null && message.seq === unreadFrom;
         const startsRun =
           !previous || newDay || firstUnread || previous.senderId !== message.senderId || Date.parse(message.sentAt) - Date.parse(previous.sentAt) > 10 * 60_000;
+        // In a run of messages from one sender the time shows once per minute (under the last of that minute).
+        const next = messages[i + 1];
+        const showTime =
+          !next || next.senderId !== message.senderId || next.seq === unreadFrom || messageTime(next.sentAt, now, timeZone) !== messageTime(message.sentAt, now, timeZone);
         return (
           <MessageItem
             key={message.seq}
@@ -123,6 +127,7 @@ export function MessageItems({
             day={newDay ? dayLabel(message.sentAt, now, timeZone) : null}
             firstUnread={firstUnread}
             plain={plain}
+            showTime={showTime}
           />
         );
       })}
@@ -146,6 +151,7 @@ function MessageItem({
   day,
   firstUnread,
   plain,
+  showTime = true,
 }: {
   message: ChatMessage;
   mine: boolean;
@@ -160,6 +166,8 @@ function MessageItem({
   day: string | null;
   firstUnread: boolean;
   plain: PlainChanges | null;
+  /** False inside a run of one sender's messages sent the same minute: the time is said once, under the last. */
+  showTime?: boolean;
 }) {
   const deleted = message.deletedAt !== null || message.body === null;
   // Without the live connection, your own messages get the plain links and forms.
@@ -173,7 +181,7 @@ function MessageItem({
         </p>
       )}
       {firstUnread && (
-        <p id="first-unread" data-testid="unread-divider" className="my-2 flex items-center gap-3 self-stretch text-xs font-bold text-tango-700 before:h-px before:flex-1 before:bg-tango-500/40 after:h-px after:flex-1 after:bg-tango-500/40">
+        <p id="first-unread" data-testid="unread-divider" className="my-2 flex scroll-mt-2 items-center gap-3 self-stretch text-xs font-bold text-tango-700 before:h-px before:flex-1 before:bg-tango-500/40 after:h-px after:flex-1 after:bg-tango-500/40">
           <span>New messages</span>
         </p>
       )}
@@ -192,10 +200,10 @@ function MessageItem({
         </div>
       )}
       <p className="mt-0.5 flex flex-wrap items-center gap-x-2 px-1 text-xs text-stone-600">
-        <time dateTime={message.sentAt} title={fullTime(message.sentAt, timeZone)}>
+        <time dateTime={message.sentAt} title={fullTime(message.sentAt, timeZone)} className={showTime ? undefined : "sr-only"}>
           {messageTime(message.sentAt, now, timeZone)}
         </time>
-        {message.editedAt && !deleted && <span>· edited</span>}
+        {message.editedAt && !deleted && <span>{showTime ? "· edited" : "edited"}</span>}
         {receipt && (
           <span data-testid="receipt" className="font-semibold text-stone-700">
             · {receipt}
