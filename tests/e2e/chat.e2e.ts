@@ -231,3 +231,63 @@ describe("a message the room refuses", () => {
   });
 });
 
+
+describe("the inbox beside a conversation", () => {
+  it("follows messages in other conversations, opens at the New messages line, links addresses, and keeps the keyboard in place", async () => {
+    const [ana, beto, carla] = await Promise.all([
+      journeyAccount("ana", "Ana Abrazo", { verified: true }),
+      journeyAccount("beto", "Beto Boleo", { verified: true }),
+      journeyAccount("carla", "Carla Cabeceo", { verified: true }),
+    ]);
+    const direct = await apiCall<{ id: string }>("/conversations", { method: "POST", token: ana.accessToken, json: { type: "direct", with: beto.handle } });
+    const group = await apiCall<{ id: string }>("/conversations", { method: "POST", token: carla.accessToken, json: { type: "group", title: "Práctica del jueves", members: [ana.handle] } });
+    expect(direct.status).toBeLessThan(300);
+    expect(group.status).toBeLessThan(300);
+    const say = async (who: { accessToken: string }, id: string, body: string) =>
+      expect((await apiCall(`/conversations/${id}/messages`, { method: "POST", token: who.accessToken, json: { clientId: crypto.randomUUID(), body } })).status).toBeLessThan(300);
+    await say(ana, direct.body.id, "¿Vas a la práctica?");
+    // More unread than fit: the page opens at the New messages line, not at the newest message.
+    for (let i = 1; i <= 18; i += 1) await say(beto, direct.body.id, i === 1 ? "Mirá https://example.com/practica, te cuento" : `Línea ${i}`);
+
+    const { page, errors } = await signedInPage(browser(), ana.email, `/messages/${direct.body.id}`);
+    await expect.poll(() => status(page), { timeout: 15_000 }).toBe("live");
+    const divider = page.getByTestId("unread-divider");
+    await expect.poll(() => divider.isVisible()).toBe(true);
+    const inView = () =>
+      divider.evaluate((el) => {
+        const scroller = el.closest(".overflow-y-auto")!.getBoundingClientRect();
+        const box = el.getBoundingClientRect();
+        return box.top >= scroller.top && box.bottom <= scroller.bottom;
+      });
+    await expect.poll(inView).toBe(true);
+    const link = log(page).getByRole("link", { name: "https://example.com/practica" });
+    expect(await link.getAttribute("href")).toBe("https://example.com/practica");
+    expect(await link.getAttribute("rel")).toBe("nofollow ugc noopener");
+
+    // Carla writes in the group, which is not open: Ana's inbox shows it without a reload (the bell's live channel).
+    const inbox = page.getByRole("list", { name: "Conversations" });
+    expect(await inbox.textContent()).not.toContain("Nos vemos a las 20");
+    await say(carla, group.body.id, "Nos vemos a las 20");
+    await expect.poll(() => inbox.textContent(), { timeout: 30_000, interval: 250 }).toContain("Nos vemos a las 20");
+    // The open conversation kept its live state (no reload of its loader): the line is still there.
+    expect(await divider.isVisible()).toBe(true);
+
+    // Keyboard: sending keeps focus in the composer; Escape cancels an edit and returns to its Edit button.
+    const box = page.getByLabel("Write a message");
+    await box.fill("Voy");
+    await box.press("Enter");
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("TEXTAREA");
+    await expect.poll(() => receipt(page), { timeout: 10_000 }).toMatch(/Sent|Seen/);
+    const edit = page.getByRole("button", { name: "Edit your message" }).last();
+    await edit.focus();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.getByLabel("Edit your message").isVisible()).toBe(true);
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe("Edit your message");
+    expect(await bodies(page)).toContain("Voy");
+
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+    await page.context().close();
+  });
+});
