@@ -88,7 +88,7 @@ export default function Messages({ loaderData, actionData }: Route.ComponentProp
             <p className="mt-2 text-sm text-stone-600">
               Message someone from their profile, or start a group above. Going to a festival? Its event page has a chat for everyone who is going.
             </p>
-            <a href="/community" className="mt-4 inline-block rounded-full bg-tango-600 px-5 py-2 text-sm font-semibold text-white hover:bg-tango-700">
+            <a href="/community" className="mt-4 inline-block rounded-full bg-tango-600 px-5 py-3 text-sm sm:py-2 font-semibold text-white hover:bg-tango-700">
               Find dancers in the community
             </a>
           </div>
@@ -149,7 +149,7 @@ type StartError = { intent: string; error: string; submitted: { handle: string; 
 function StartForms({ error, verified }: { error: StartError | null; verified: boolean }) {
   const field = "w-full rounded-lg border border-stone-300 bg-white px-3 py-2 text-base text-ink";
   const summary =
-    "cursor-pointer list-none rounded-full border border-stone-300 px-3 py-1.5 text-sm font-semibold text-stone-700 hover:border-tango-600 hover:text-tango-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-tango-600 [&::-webkit-details-marker]:hidden";
+    "cursor-pointer list-none rounded-full border border-stone-300 px-4 py-3 text-sm sm:px-3 sm:py-1.5 font-semibold text-stone-700 hover:border-tango-600 hover:text-tango-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-tango-600 [&::-webkit-details-marker]:hidden";
   if (!verified)
     return <p className="mt-2 px-1 text-sm text-stone-600">Confirm your email to start conversations; you can still answer the ones you are in.</p>;
   return (
@@ -164,7 +164,7 @@ function StartForms({ error, verified }: { error: StartError | null; verified: b
             </label>
             <input id="new-direct-handle" name="handle" required autoComplete="off" placeholder="@ana_baila" defaultValue={error?.intent === "direct" ? error.submitted.handle : undefined} className={field} />
             {error?.intent === "direct" && <FormAlert message={error.error} />}
-            <button type="submit" className="self-start rounded-full bg-tango-600 px-4 py-1.5 text-sm font-semibold text-white hover:bg-tango-700">
+            <button type="submit" className="min-h-11 self-start rounded-full bg-tango-600 px-4 py-1.5 text-sm font-semibold text-white hover:bg-tango-700 sm:min-h-0">
               Open conversation
             </button>
           </Form>
@@ -194,7 +194,7 @@ function StartForms({ error, verified }: { error: StartError | null; verified: b
               Handles, separated by commas or spaces.
             </p>
             {error?.intent === "group" && <FormAlert message={error.error} />}
-            <button type="submit" className="self-start rounded-full bg-tango-600 px-4 py-1.5 text-sm font-semibold text-white hover:bg-tango-700">
+            <button type="submit" className="min-h-11 self-start rounded-full bg-tango-600 px-4 py-1.5 text-sm font-semibold text-white hover:bg-tango-700 sm:min-h-0">
               Create group
             </button>
           </Form>
