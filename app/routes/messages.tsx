@@ -123,22 +123,30 @@ export default function Messages({ loaderData, actionData }: Route.ComponentProp
 
 /**
  * The inbox is server data; a message in a conversation that is not open reaches this page only
- * as a notification on the header bell's live channel. When one comes, reload the page's data
- * (the conversation route keeps its own live state: see its shouldRevalidate), a few at a time.
+ * as a notification on the header bell's live channel (one per unread streak). When one comes,
+ * and when the tab becomes visible again (back from another tab, a laptop waking), reload the
+ * page's data (the conversation route keeps its own live state: see its shouldRevalidate).
  */
 function useInboxFollowsNotifications() {
   const { revalidate } = useRevalidator();
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const listener = (event: Event) => {
-      if (!isMessageNotification((event as CustomEvent<NotificationDto>).detail)) return;
+    const soon = () => {
       clearTimeout(timer);
       timer = setTimeout(() => void Promise.resolve(revalidate()).catch(() => undefined), 250);
     };
-    window.addEventListener(NOTIFICATION_EVENT, listener);
+    const onNotification = (event: Event) => {
+      if (isMessageNotification((event as CustomEvent<NotificationDto>).detail)) soon();
+    };
+    const onVisible = () => {
+      if (document.visibilityState === "visible") soon();
+    };
+    window.addEventListener(NOTIFICATION_EVENT, onNotification);
+    document.addEventListener("visibilitychange", onVisible);
     return () => {
       clearTimeout(timer);
-      window.removeEventListener(NOTIFICATION_EVENT, listener);
+      window.removeEventListener(NOTIFICATION_EVENT, onNotification);
+      document.removeEventListener("visibilitychange", onVisible);
     };
   }, [revalidate]);
 }

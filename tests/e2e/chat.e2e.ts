@@ -271,6 +271,12 @@ describe("the inbox beside a conversation", () => {
     await expect.poll(() => inbox.textContent(), { timeout: 30_000, interval: 250 }).toContain("Nos vemos a las 20");
     // The open conversation kept its live state (no reload of its loader): the line is still there.
     expect(await divider.isVisible()).toBe(true);
+    // Her next message is in the same unread streak (no second notification): the inbox catches up when the tab is visible again.
+    await say(carla, group.body.id, "Traigo las zapatillas");
+    await page.waitForTimeout(6_000);
+    expect(await inbox.textContent()).not.toContain("Traigo las zapatillas");
+    await page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
+    await expect.poll(() => inbox.textContent(), { timeout: 10_000 }).toContain("Traigo las zapatillas");
 
     // Keyboard: sending keeps focus in the composer; Escape cancels an edit and returns to its Edit button.
     const box = page.getByLabel("Write a message");
