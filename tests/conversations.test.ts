@@ -498,7 +498,7 @@ describe("hostile input from a signed-in member", () => {
       JSON.stringify({ handles: ["<script>", "' OR '1'='1"] }),
       JSON.stringify({ clientId: "x".repeat(65), body: "\u202Ehi" }),
       JSON.stringify({ clientId: "ok", body: "💃".repeat(4000) }),
-      JSON.stringify({ seq: 1e309 }),
+      JSON.stringify({ seq: Number.MAX_VALUE }),
       '{"seq": 1e400}',
       JSON.stringify({ seq: -0 }),
       JSON.stringify({ muted: null, title: null }),

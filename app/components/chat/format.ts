@@ -106,18 +106,21 @@ export function linkify(text: string): TextPart[] {
     const start = match.index;
     const href = /^www\./i.test(address) ? `https://${address}` : address;
     // "https://" alone, or an address that does not parse, stays text.
-    let ok = false;
-    try {
-      const url = new URL(href);
-      ok = (url.protocol === "https:" || url.protocol === "http:") && url.hostname.includes(".");
-    } catch {
-      ok = false;
-    }
-    if (!ok) continue;
+    if (!isWebAddress(href)) continue;
     if (start > at) parts.push({ text: text.slice(at, start) });
     parts.push({ text: address, href });
     at = start + address.length;
   }
   if (at < text.length) parts.push({ text: text.slice(at) });
   return parts;
+}
+
+/** An http(s) address that parses and names a dotted host ("https://" alone stays text). */
+function isWebAddress(href: string): boolean {
+  try {
+    const url = new URL(href);
+    return (url.protocol === "https:" || url.protocol === "http:") && url.hostname.includes(".");
+  } catch {
+    return false;
+  }
 }
