@@ -13,6 +13,13 @@ export interface Attachment {
 /** lastSeenAt is re-serialized when it moved by more than this (the idle check is 30 s coarse anyway). */
 const TOUCH_GRANULARITY_MS = 5_000;
 const OPEN = 1;
+/**
+ * Presence goes out at most this often. Every presence frame carries the whole online list to
+ * every socket, so a crowd arriving at once (an event room filling before a festival) would
+ * cost N² frames; coalesced, a burst of joins costs a few broadcasts, each with the list as it
+ * is when it goes out.
+ */
+export const PRESENCE_INTERVAL_MS = 500;
 
 /**
  * The ChatRoom's open WebSockets: who is on which socket, who is online, and sending to
@@ -22,6 +29,10 @@ const OPEN = 1;
  */
 export class RoomConnections {
   private readonly attachments = new WeakMap<WebSocket, Attachment>();
+  /** The online list last broadcast and when (in memory: after hibernation the next change is compared with the state before it). */
+  private presenceSent: string[] | null = null;
+  private presenceSentAt = 0;
+  private presenceTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly ctx: DurableObjectState) {}
 
@@ -65,10 +76,28 @@ export class RoomConnections {
     return [...new Set(this.open().map((s) => s.att.userId))].sort();
   }
 
-  /** Tells everyone who is online now, if that is not `before`. */
+  /**
+   * Tells everyone who is online, if that changed (from `before`, the state just before this
+   * join or leave, or from the list last broadcast): at once when nothing went out in the last
+   * PRESENCE_INTERVAL_MS, else once at the end of that interval, with the list as it is then.
+   */
   presenceIfChanged(before: string[]): void {
+    if (this.presenceTimer) return;
+    const wait = this.presenceSentAt + PRESENCE_INTERVAL_MS - Date.now();
+    if (wait <= 0) return this.sendPresence(before);
+    this.presenceTimer = setTimeout(() => {
+      this.presenceTimer = null;
+      this.sendPresence(before);
+    }, wait);
+  }
+
+  private sendPresence(before: string[]): void {
     const online = this.online();
-    if (online.length !== before.length || online.some((id, i) => id !== before[i])) this.broadcast({ type: "presence", online });
+    const last = this.presenceSent ?? before;
+    if (online.length === last.length && online.every((id, i) => id === last[i])) return;
+    this.presenceSent = online;
+    this.presenceSentAt = Date.now();
+    this.broadcast({ type: "presence", online });
   }
 
   /** The room closes a socket: it stops counting at once, whatever the other side does. */

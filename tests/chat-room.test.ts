@@ -316,6 +316,25 @@ describe("ChatRoom protocol", () => {
     expect(a.of("presence").map((p) => p.online)).toEqual([[ana], both, [ana]]);
   });
 
+  it("coalesces presence when a crowd joins at once: a few broadcasts, the last one listing everybody", async () => {
+    const room = conversation();
+    const host = user("host");
+    const h = await connect(room, host);
+    await h.next("ready");
+    await h.next("presence");
+    const crowd = Array.from({ length: 30 }, (_, i) => user(`dancer${i}`));
+    const sockets = await Promise.all(crowd.map((id) => connect(room, id)));
+    const everybody = [host, ...crowd].sort();
+    const last = await h.next("presence", (p) => p.online.length === everybody.length);
+    expect(last.online).toEqual(everybody);
+    // One frame per arrival would be 30; coalesced, each socket hears a handful.
+    expect(h.of("presence").length).toBeLessThanOrEqual(4);
+    for (const socket of sockets) {
+      expect((await socket.next("ready")).online).toContain(socket.userId);
+      expect(socket.of("presence").length).toBeLessThanOrEqual(3);
+    }
+  });
+
   it("stores read receipts per member, never lowers them, caps them at the newest seq and tells the other sockets", async () => {
     const room = conversation();
     const ana = user("ana");
