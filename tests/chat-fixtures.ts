@@ -4,7 +4,7 @@ import { createDb } from "../db/client";
 import { conversationMembers, conversations } from "../db/schema";
 import type { ClientFrame, ServerFrame } from "../durable-objects/chat-protocol";
 import { uuidv7 } from "../worker/lib/ids";
-import type { TicketDto } from "../worker/schemas/conversations";
+import type { ConversationDto, TicketDto } from "../worker/schemas/conversations";
 import { directKeyOf } from "../worker/services/conversation-access";
 import { api, BASE } from "./accounts";
 import type { Member } from "./event-factory";
@@ -14,6 +14,8 @@ import type { Member } from "./event-factory";
  * Members come from tests/accounts.ts `member()` or tests/post-factory.ts `dancer()`; call
  * `seedWorld()` in beforeAll first when you use `dancer()`.
  *
+ * - `startDirect(a, b)`, `startGroup(admin, others, title?)` → ConversationDto, through
+ *   `POST /api/v1/conversations` (throws unless 200/201): for tests of the API's own rules.
  * - `directConversation(a, b)` → conversation id: the direct conversation of a pair (both members).
  * - `groupConversation(admin, others, title?)` → id: `admin` is its admin, `others` members.
  * - `eventRoom(eventId, members)` → id: the event's room with these members (no eligibility check).
@@ -29,6 +31,20 @@ import type { Member } from "./event-factory";
  *   by `next` (so frames that arrived before you asked are not missed); `send(frame)` sends JSON
  *   (a string is sent as is); `close()` closes it; `closed` resolves with the close code.
  */
+
+/** The direct conversation of a pair, started (or found) by `a` through the API. */
+export async function startDirect(a: Member, b: Member): Promise<ConversationDto> {
+  const res = await api("/conversations", { method: "POST", token: a.accessToken, json: { type: "direct", with: b.user.handle } });
+  if (res.status !== 201 && res.status !== 200) throw new Error(`direct failed: ${res.status} ${await res.text()}`);
+  return res.json<ConversationDto>();
+}
+
+/** A group conversation `admin` starts through the API with `others` in it. */
+export async function startGroup(admin: Member, others: Member[], title = "Ride to the festival"): Promise<ConversationDto> {
+  const res = await api("/conversations", { method: "POST", token: admin.accessToken, json: { type: "group", title, members: others.map((m) => m.user.handle) } });
+  if (res.status !== 201) throw new Error(`group failed: ${res.status} ${await res.text()}`);
+  return res.json<ConversationDto>();
+}
 
 const db = () => createDb(env.DB);
 const now = () => new Date().toISOString();

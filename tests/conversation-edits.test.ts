@@ -6,7 +6,7 @@ import { windowPolicy } from "../worker/lib/rate-limit-policies";
 import type { ConversationDto, InboxPage, MessageChangeResult, MessagePage } from "../worker/schemas/conversations";
 import { deleteMessage, editMessage } from "../worker/services/conversations";
 import { api } from "./accounts";
-import { openChat } from "./chat-fixtures";
+import { openChat, startDirect, startGroup } from "./chat-fixtures";
 import { createEvent } from "./event-factory";
 import { dancer, type Member } from "./post-factory";
 import { seedWorld } from "./world";
@@ -25,17 +25,8 @@ interface SendResult {
   message: { seq: number; body: string | null };
 }
 
-async function direct(a: Member, b: Member): Promise<string> {
-  const res = await api("/conversations", { method: "POST", token: a.accessToken, json: { type: "direct", with: b.user.handle } });
-  expect([200, 201]).toContain(res.status);
-  return (await res.json<ConversationDto>()).id;
-}
-
-async function group(admin: Member, others: Member[]): Promise<string> {
-  const res = await api("/conversations", { method: "POST", token: admin.accessToken, json: { type: "group", title: "Práctica", members: others.map((m) => m.user.handle) } });
-  expect(res.status).toBe(201);
-  return (await res.json<ConversationDto>()).id;
-}
+const direct = async (a: Member, b: Member): Promise<string> => (await startDirect(a, b)).id;
+const group = async (admin: Member, others: Member[]): Promise<string> => (await startGroup(admin, others, "Práctica")).id;
 
 function send(by: Member, id: string, body: string): Promise<Response> {
   return api(`/conversations/${id}/messages`, { method: "POST", token: by.accessToken, json: { clientId: crypto.randomUUID(), body } });

@@ -2,6 +2,7 @@ import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ConversationDetailDto, ConversationDto, InboxPage } from "../worker/schemas/conversations";
 import { api } from "./accounts";
+import { startDirect, startGroup } from "./chat-fixtures";
 import { createEvent } from "./event-factory";
 import { block, dancer, type Member } from "./post-factory";
 import { seedWorld } from "./world";
@@ -18,17 +19,8 @@ async function start(by: Member, json: unknown): Promise<Response> {
   return api("/conversations", { method: "POST", token: by.accessToken, json });
 }
 
-async function direct(a: Member, b: Member): Promise<ConversationDto> {
-  const res = await start(a, { type: "direct", with: b.user.handle });
-  if (res.status !== 201 && res.status !== 200) throw new Error(`direct failed: ${res.status} ${await res.text()}`);
-  return res.json<ConversationDto>();
-}
-
-async function groupOf(admin: Member, others: Member[], title = "Ride to the festival"): Promise<ConversationDto> {
-  const res = await start(admin, { type: "group", title, members: others.map((m) => m.user.handle) });
-  if (res.status !== 201) throw new Error(`group failed: ${res.status} ${await res.text()}`);
-  return res.json<ConversationDto>();
-}
+const direct = startDirect;
+const groupOf = startGroup;
 
 async function inbox(of: Member, query = ""): Promise<InboxPage> {
   const res = await api(`/conversations${query}`, { token: of.accessToken });

@@ -1,6 +1,6 @@
-import type { ChangeOutcome, ChatMessage } from "../../durable-objects/chat-protocol";
+import type { ChangeOutcome, ChatMessage, SendOutcome } from "../../durable-objects/chat-protocol";
 import type { Ctx } from "../env";
-import { Forbidden, NotFound, TooManyRequests } from "../errors";
+import { DomainError, Forbidden, NotFound, TooManyRequests } from "../errors";
 import type { EditMessageInput, HistoryQuery, MessageChangeResult, MessagePage, SendMessageInput } from "../schemas/conversations";
 import { chatRoom, requireConversationMember, requireRoomAccess, sendingRefusal } from "./conversation-access";
 import { UnprocessableConversation } from "./conversation-views";
@@ -25,14 +25,7 @@ export async function sendMessage(ctx: Ctx, id: string, input: SendMessageInput)
   if (refusal) throw new Forbidden(refusal);
   const outcome = await chatRoom(ctx.env, conversation.id).send({ conversationId: conversation.id, userId: me.id, clientId: input.clientId, body: input.body });
   if (outcome.ok) return { seq: outcome.seq, duplicate: outcome.duplicate, message: outcome.message };
-  switch (outcome.code) {
-    case "invalid_body":
-      throw new UnprocessableConversation(outcome.message, [{ path: "body", message: outcome.message }]);
-    case "rate_limited":
-      throw new TooManyRequests(outcome.message, Math.max(1, Math.ceil(outcome.retryAfterSeconds ?? 1)));
-    case "not_allowed":
-      throw new Forbidden(outcome.message);
-  }
+  throw refusedByRoom(outcome);
 }
 
 const CLIENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -74,17 +67,22 @@ function clientIdProblem(): UnprocessableConversation {
 /** The room's answer to an edit or deletion, as the result or the error the API turns into problem+json. */
 function changed(outcome: ChangeOutcome): MessageChangeResult {
   if (outcome.ok) return { seq: outcome.seq, message: outcome.message };
+  throw refusedByRoom(outcome);
+}
+
+/** A room's refusal (of a send, an edit or a deletion) as the error the API turns into problem+json. */
+function refusedByRoom(outcome: Extract<SendOutcome | ChangeOutcome, { ok: false }>): DomainError {
   switch (outcome.code) {
     case "not_found":
-      throw new NotFound(outcome.message);
+      return new NotFound(outcome.message);
     case "forbidden":
-      throw new Forbidden(outcome.message);
+      return new Forbidden(outcome.message);
     case "invalid_body":
-      throw new UnprocessableConversation(outcome.message, [{ path: "body", message: outcome.message }]);
+      return new UnprocessableConversation(outcome.message, [{ path: "body", message: outcome.message }]);
     case "rate_limited":
-      throw new TooManyRequests(outcome.message, Math.max(1, Math.ceil(outcome.retryAfterSeconds ?? 1)));
+      return new TooManyRequests(outcome.message, Math.max(1, Math.ceil(outcome.retryAfterSeconds ?? 1)));
     case "not_allowed":
-      throw new Forbidden(outcome.message);
+      return new Forbidden(outcome.message);
   }
 }
 
