@@ -118,6 +118,14 @@ export class RoomStore {
     return { message: toMessage(row), ordinal };
   }
 
+  /** The seq of the deletion `senderId` made of message `messageSeq` with `clientId`, if that is how it was deleted. */
+  deletionBy(senderId: string, clientId: string, messageSeq: number): number | null {
+    const row = this.sql
+      .exec<{ seq: number }>("SELECT seq FROM events WHERE kind = 'delete' AND message_seq = ? AND sender_id = ? AND client_id = ? LIMIT 1", messageSeq, senderId, clientId)
+      .toArray()[0];
+    return row?.seq ?? null;
+  }
+
   /** Replaces the body of message `messageSeq` and records the edit as a new event; answers its seq. */
   insertEdit(input: { message: ChatMessage; clientId: string; body: string; at: string }): number {
     this.sql.exec("UPDATE events SET body = ?, edited_at = ? WHERE seq = ? AND kind = 'message'", input.body, input.at, input.message.seq);

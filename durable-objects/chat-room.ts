@@ -365,7 +365,14 @@ export class ChatRoom extends DurableObject<Cloudflare.Env> {
 
   private commitDelete(userId: string, clientId: string, seq: number, ackTo: WebSocket | null): ChangeOutcome {
     const message = this.ownMessage(userId, seq);
-    if ("ok" in message) return message;
+    if ("ok" in message) {
+      // A retried deletion (the same clientId, its answer lost) is answered again, not refused.
+      const repeated = message.code === "not_found" ? this.store.deletionBy(userId, clientId, seq) : null;
+      const tombstone = repeated === null ? null : this.store.message(seq);
+      if (repeated === null || !tombstone) return message;
+      if (ackTo) this.sockets.sendTo(ackTo, { type: "ack", clientId, seq: repeated });
+      return { ok: true, seq: repeated, message: tombstone };
+    }
     const deletedAt = new Date().toISOString();
     const eventSeq = this.ctx.storage.transactionSync(() => {
       const eventSeq = this.store.insertDelete({ message, clientId, at: deletedAt });

@@ -96,8 +96,15 @@ describe("editing and deleting your own messages over HTTP", () => {
       [1, null, true],
       [2, "¿?", false],
     ]);
-    // Without a clientId (one is made): deleting an already deleted message is 404.
+    // The same clientId again (a retry whose answer was lost): the same answer, nothing new stored or broadcast.
+    const retried = await remove(ana, id, first, "delete-1");
+    expect(retried.status).toBe(200);
+    expect(await retried.json<MessageChangeResult>()).toEqual(result);
+    expect((await history(ben, id)).lastSeq).toBe(3);
+    // Another clientId (or none: one is made) is a new deletion of a deleted message: 404. Someone else's clientId too.
     await problemOf(await remove(ana, id, first), 404);
+    await problemOf(await remove(ana, id, first, "delete-2"), 404);
+    await problemOf(await remove(ben, id, first, "delete-1"), 404);
   });
 
   it("every socket in the room gets the edit and delete events, the author's own too, in seq order", async () => {
